@@ -1,0 +1,108 @@
+"""The values ``clean()`` returns: frozen, so a result can be shared and cached safely.
+
+Every segment carries exact character offsets into :attr:`Cleaned.source`, so a caller can
+highlight what was removed, or rebuild the input: the kept and removed segments together
+cover every non-whitespace character of the source, in order, without overlap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .kinds import CONTENT
+
+#: How kept paragraphs are joined in :attr:`Cleaned.text`.
+PARAGRAPH_BREAK = "\n\n"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of the source that was scored and then kept or removed.
+
+    ``source[start:end] == text`` always holds. ``score`` is the model's probability that
+    the segment is an insert; ``kind`` is ``"content"`` for kept segments and one of
+    :data:`declutter.kinds.INSERT_KINDS` for removed ones.
+    """
+
+    start: int
+    end: int
+    text: str
+    score: float
+    kind: str
+    removed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the segment's fields."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "score": round(self.score, 6),
+            "kind": self.kind,
+            "removed": self.removed,
+        }
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """The outcome of cleaning one document.
+
+    ``source`` is the text that the offsets refer to: the input itself for
+    :func:`declutter.clean`, and the text extracted from the page for
+    :func:`declutter.clean_html` (its blocks, in document order, one paragraph each).
+    """
+
+    source: str
+    segments: tuple[Segment, ...]
+    threshold: float
+
+    @property
+    def kept(self) -> tuple[Segment, ...]:
+        """The segments judged to be article text, in source order."""
+        return tuple(s for s in self.segments if not s.removed)
+
+    @property
+    def removed(self) -> tuple[Segment, ...]:
+        """The segments taken out, in source order, each with its score and kind."""
+        return tuple(s for s in self.segments if s.removed)
+
+    @property
+    def text(self) -> str:
+        """The cleaned article: the kept segments joined in source order.
+
+        Kept segments that stood on the same source line with nothing removed between them
+        stay joined by their original gap (so a paragraph split for scoring comes back
+        whole); all other kept segments are separated by a blank line.
+        """
+        parts: list[str] = []
+        previous: Segment | None = None
+        for segment in self.segments:
+            if segment.removed:
+                previous = None
+                continue
+            if previous is not None:
+                gap = self.source[previous.end : segment.start]
+                parts.append(gap if "\n" not in gap and "\r" not in gap else PARAGRAPH_BREAK)
+            elif parts:
+                parts.append(PARAGRAPH_BREAK)
+            parts.append(segment.text)
+            previous = segment
+        return "".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: the cleaned text, the threshold, and every segment."""
+        return {
+            "text": self.text,
+            "threshold": self.threshold,
+            "segments": [s.to_dict() for s in self.segments],
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"Cleaned(kept={len(self.kept)} segments, removed={len(self.removed)} segments, "
+            f"threshold={self.threshold})"
+        )
+
+
+__all__ = ["CONTENT", "PARAGRAPH_BREAK", "Cleaned", "Segment"]
