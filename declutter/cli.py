@@ -1,0 +1,300 @@
+"""The ``declutter`` command line: clean, train, evaluate, label.
+
+Exit codes: 0 success, 1 a quality gate or check failed, 2 bad usage or unreadable input
+(with a message on stderr saying what to do), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for; printed without a traceback, exit code 2."""
+
+
+def read_input(name: str, encoding: str | None) -> str | bytes:
+    """Read a file (or stdin for ``-``) as text, or as bytes when no encoding is forced."""
+    if name == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        path = Path(name)
+        if path.is_dir():
+            raise UsageError(f"{name} is a directory; give a file (or - for standard input)")
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise UsageError(f"{name}: no such file") from None
+        except PermissionError:
+            raise UsageError(f"{name}: permission denied") from None
+        except OSError as error:
+            raise UsageError(f"{name}: cannot read ({error.strerror})") from None
+    return decode_text(data, encoding, name)
+
+
+def decode_text(data: bytes, encoding: str | None, name: str) -> str:
+    """Decode input bytes: the given encoding, else UTF-8 (with or without BOM), else say so."""
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except LookupError:
+            raise UsageError(f"unknown encoding {encoding!r}") from None
+        except UnicodeDecodeError as error:
+            raise UsageError(f"{name} is not valid {encoding}: {error.reason} at byte {error.start}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UsageError(
+            f"{name} is not UTF-8 (bad byte at offset {error.start}). Pass its encoding, e.g. "
+            "--encoding cp1252, or use --html, which detects a page's charset."
+        ) from None
+
+
+def _load(model_dir: str | None) -> Any:
+    from .model import load_model
+
+    return load_model(model_dir)
+
+
+def command_clean(args: argparse.Namespace) -> int:
+    from .streaming import is_single_document
+
+    if args.jsonl and args.warc:
+        raise UsageError("--jsonl and --warc exclude each other; give one input format")
+    if args.jobs == 0 or args.jobs < -1:
+        raise UsageError(f"--jobs must be a number of workers or -1 (all cores), not {args.jobs}")
+    model = _load(args.model)
+    if args.jsonl or args.warc or not is_single_document(args.inputs):
+        return clean_many_documents(args, model)
+    return clean_one_document(args, model)
+
+
+def clean_one_document(args: argparse.Namespace, model: Any) -> int:
+    """The classic ``declutter clean FILE``: the cleaned text (or ``--json``) of one document."""
+    from .core import clean, clean_html
+
+    name = args.inputs[0]
+    if args.html:
+        raw: str | bytes = read_raw(name)
+        result = clean_html(raw, threshold=args.threshold, model=model, encoding=args.encoding)
+    else:
+        result = clean(read_input(name, args.encoding), threshold=args.threshold, model=model)
+    if args.json:
+        payload = result.to_dict()
+        payload["source"] = result.source if args.html else None
+        text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = result.text + ("\n" if result.text else "")
+    if args.output in (None, "-"):
+        write_out(text)
+    else:
+        from .streaming import open_output
+
+        with open_output(args.output) as handle:
+            handle.write(text)
+    return EXIT_OK
+
+
+def clean_many_documents(args: argparse.Namespace, model: Any) -> int:
+    """Several files, a directory, a glob, JSON Lines or WARC: stream JSON Lines out.
+
+    Documents are read one at a time and cleaned in batches (on ``--jobs`` workers), and each
+    result is written as soon as it is ready, so memory stays flat on any input size.
+    """
+    from .progress import track
+    from .streaming import (
+        Summary,
+        clean_documents,
+        expand_inputs,
+        file_documents,
+        jsonl_documents,
+        open_output,
+        quiet_broken_pipe,
+        warc_documents,
+        write_records,
+    )
+
+    names = expand_inputs(args.inputs)
+    html = args.html or args.warc
+    if args.warc:
+        documents = warc_documents(names)
+    elif args.jsonl:
+        documents = jsonl_documents(names, field_name=args.field, html=html)
+    else:
+        documents = file_documents(names, html=html, encoding=args.encoding)
+    pairs = clean_documents(
+        documents, html=html, n_jobs=args.jobs, batch_size=args.batch_size,
+        threshold=args.threshold, model=model, encoding=args.encoding,
+    )  # fmt: skip
+    summary = Summary()
+    with open_output(args.output) as output:
+        try:
+            write_records(track(pairs, "cleaning"), output, html=html, full=args.json,
+                          summary=summary)  # fmt: skip
+            output.flush()
+        except BrokenPipeError:
+            quiet_broken_pipe(output)
+            return EXIT_OK
+    if not args.quiet:
+        print(f"declutter clean: {summary.line()}", file=sys.stderr)
+    return EXIT_OK
+
+
+def read_raw(name: str) -> bytes:
+    """Read a file (or stdin) as bytes, for HTML whose charset the page itself declares."""
+    if name == "-":
+        return sys.stdin.buffer.read()
+    path = Path(name)
+    if path.is_dir():
+        raise UsageError(f"{name} is a directory; give a file (or - for standard input)")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{name}: no such file") from None
+    except OSError as error:
+        raise UsageError(f"{name}: cannot read ({error.strerror})") from None
+
+
+def write_out(text: str) -> None:
+    """Write to stdout; a closed pipe (``declutter clean big.txt | head``) ends quietly."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(EXIT_OK) from None
+
+
+def command_train(args: argparse.Namespace) -> int:
+    from .training import TrainConfig, train
+
+    config = TrainConfig(random_state=args.seed)
+    model = train(args.data, args.output, corpora_root=args.corpora, config=config, verbose=not args.quiet)
+    scores = model.card["cross_validation"]["scores"]["all"]
+    print(
+        f"wrote {args.output}: threshold {model.threshold}, cross-validated insert F1 "
+        f"{scores['insert_f1']:.3f}, content recall {scores['content_recall']:.4f}"
+    )
+    return EXIT_OK
+
+
+def command_evaluate(args: argparse.Namespace) -> int:
+    from .datasets import load_dataset
+    from .evaluation import evaluate, format_table
+
+    model = _load(args.model)
+    reports = {}
+    for spec in args.data:
+        dataset = load_dataset(spec, args.corpora)
+        reports[spec] = evaluate(model, dataset.documents, args.threshold)
+    if args.json:
+        write_out(json.dumps(reports, indent=2) + "\n")
+    else:
+        write_out("\n\n".join(format_table(r, f"== {spec}") for spec, r in reports.items()) + "\n")
+    return EXIT_OK
+
+
+def command_label(args: argparse.Namespace) -> int:
+    from .labelling import prelabel
+
+    model = _load(args.model)
+    count = prelabel(args.inputs, args.output, model=model, source=args.source, html=args.html)
+    print(f"wrote {count} documents to {args.output}; correct the labels, then run declutter train")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="declutter",
+        description="Strip promotional inserts and boilerplate from article text.",
+    )
+    parser.add_argument("--version", action="version", version=f"declutter {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    clean = commands.add_parser(
+        "clean",
+        help="clean text files, HTML pages, JSON Lines or WARC archives",
+        description="Clean one document (prints the cleaned text), or many: several files, a "
+        "directory, a quoted glob, --jsonl or --warc input stream out as JSON Lines with the "
+        "fields 'cleaned' and 'removed' added, plus a summary on stderr. Names ending in .gz "
+        "are read and written gzip-compressed.",
+    )
+    clean.add_argument("inputs", nargs="+", metavar="input",
+                       help="files, directories, glob patterns, or - for standard input")  # fmt: skip
+    clean.add_argument("--html", action="store_true", help="the inputs are HTML pages")
+    clean.add_argument("--json", action="store_true",
+                       help="print the full result as JSON (with many documents: add all "
+                       "segments and the threshold to each record)")  # fmt: skip
+    clean.add_argument("--jsonl", action="store_true",
+                       help="the inputs are JSON Lines; each record's --field is cleaned")  # fmt: skip
+    clean.add_argument("--field", default="text",
+                       help="with --jsonl: the field that holds the document (default: text)")  # fmt: skip
+    clean.add_argument("--warc", action="store_true",
+                       help="the inputs are WARC archives; their HTML responses are cleaned "
+                       "(needs: pip install 'declutter[warc]')")  # fmt: skip
+    clean.add_argument("-o", "--output", help="write here instead of stdout (.gz compresses)")
+    clean.add_argument("--jobs", type=int, default=1,
+                       help="worker processes for many documents (default 1; -1: all cores)")  # fmt: skip
+    clean.add_argument("--batch-size", type=int, default=None,
+                       help="documents scored per model call (default 64, HTML 16)")  # fmt: skip
+    clean.add_argument("--quiet", action="store_true", help="no summary line on stderr")
+    clean.add_argument("--threshold", type=float, help="insert probability that removes (0-1)")
+    clean.add_argument("--encoding", help="the input's encoding (default: UTF-8; HTML: detected)")
+    clean.add_argument("--model", help="a model directory (default: the shipped model)")
+    clean.set_defaults(run=command_clean)
+
+    train = commands.add_parser("train", help="train a model on labelled data")
+    train.add_argument("data", nargs="+", help="JSONL files or folders, or corpus:NAME")
+    train.add_argument("-o", "--output", required=True, help="directory to write the model to")
+    train.add_argument("--corpora", help="folder of the public corpora (for corpus:NAME)")
+    train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    train.add_argument("--quiet", action="store_true", help="no progress messages")
+    train.set_defaults(run=command_train)
+
+    evaluate = commands.add_parser("evaluate", help="score a model on labelled data")
+    evaluate.add_argument("data", nargs="+", help="JSONL files or folders, or corpus:NAME")
+    evaluate.add_argument("--model", help="a model directory (default: the shipped model)")
+    evaluate.add_argument("--corpora", help="folder of the public corpora (for corpus:NAME)")
+    evaluate.add_argument("--threshold", type=float, help="override the model's threshold")
+    evaluate.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    evaluate.set_defaults(run=command_evaluate)
+
+    label = commands.add_parser("label", help="pre-label new documents for a person to correct")
+    label.add_argument("inputs", nargs="+", help="text (or --html) files to label")
+    label.add_argument("-o", "--output", required=True, help="JSONL file to write")
+    label.add_argument("--source", help="source name for all documents (default: file's folder)")
+    label.add_argument("--html", action="store_true", help="the inputs are HTML pages")
+    label.add_argument("--model", help="a model directory (default: the shipped model)")
+    label.set_defaults(run=command_label)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    from .datasets import DataSpecError
+    from .errors import DeclutterError
+    from .model import ModelError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except (UsageError, DeclutterError, ModelError, DataSpecError, ValueError) as error:
+        print(f"declutter {args.command}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,223 @@
+"""``clean()`` and ``clean_html()``: split, score, decide, and account for every character.
+
+The steps are small functions so that batch cleaning can reuse them: :func:`prepare` cuts
+a document into units, :func:`score_units` asks the model about many documents' units in one
+call, and :func:`decide` turns scores into segments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .errors import check_text, check_threshold
+from .features import Unit
+from .html import blocks_to_text, page_blocks
+from .kinds import CONTENT
+from .model import Model, load_model
+from .paragraphs import Span, edge_pieces, split_lines, split_pieces
+from .result import Cleaned, Segment
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document cut into lines and candidate edge pieces, ready to be scored."""
+
+    source: str
+    lines: tuple[Span, ...]
+    #: For each line, its strippable edge pieces as (position, span), and its piece count.
+    edges: tuple[tuple[tuple[int, Span], ...], ...]
+    piece_counts: tuple[int, ...]
+    units: tuple[Unit, ...]
+
+
+def prepare(
+    source: str,
+    lines: Sequence[Span] | None = None,
+    html: Sequence[Mapping[str, Any]] | None = None,
+    doc: int = 0,
+) -> Prepared:
+    """Cut ``source`` into lines (or take the given ones) and their edge pieces, as units."""
+    lines = tuple(split_lines(source) if lines is None else lines)
+    count = len(lines)
+    units: list[Unit] = []
+    edges: list[tuple[tuple[int, Span], ...]] = []
+    piece_counts: list[int] = []
+    for index, line in enumerate(lines):
+        features = html[index] if html is not None else None
+        units.append(Unit(source[line.start : line.end], doc, index, count, False, features))
+        pieces = split_pieces(source, line)
+        chosen = tuple(edge_pieces(pieces))
+        edges.append(chosen)
+        piece_counts.append(len(pieces))
+        units.extend(
+            Unit(source[p.start : p.end], doc, index, count, True, features) for _, p in chosen
+        )
+    return Prepared(source, lines, tuple(edges), tuple(piece_counts), tuple(units))
+
+
+def score_units(model: Model, docs: Sequence[Prepared]) -> list[tuple[np.ndarray, list[str]]]:
+    """Insert probabilities and kinds for every unit of every document, in one model call."""
+    units: list[Unit] = []
+    for number, doc in enumerate(docs):
+        units.extend(u if u.doc == number else _renumber(u, number) for u in doc.units)
+    scores, kinds = model.classifier.score(units)
+    out, start = [], 0
+    for doc in docs:
+        end = start + len(doc.units)
+        out.append((scores[start:end], kinds[start:end]))
+        start = end
+    return out
+
+
+def _renumber(unit: Unit, doc: int) -> Unit:
+    return Unit(unit.text, doc, unit.index, unit.count, unit.piece, unit.html)
+
+
+def _strip_edges(
+    edges: Sequence[tuple[int, Span]], scores: Sequence[float], n_pieces: int, cut: float
+) -> tuple[list[tuple[Span, float]], list[tuple[Span, float]]]:
+    """Leading and trailing pieces to cut: contiguous from each edge, each scoring >= cut."""
+    by_position = {pos: (span, score) for (pos, span), score in zip(edges, scores)}
+    head: list[tuple[Span, float]] = []
+    for pos in range(n_pieces - 1):
+        if pos not in by_position or by_position[pos][1] < cut:
+            break
+        head.append(by_position[pos])
+    tail: list[tuple[Span, float]] = []
+    for pos in range(n_pieces - 1, len(head), -1):
+        if pos not in by_position or by_position[pos][1] < cut:
+            break
+        tail.insert(0, by_position[pos])
+    return head, tail
+
+
+def decide(
+    doc: Prepared, scores: np.ndarray, model: Model, threshold: float
+) -> tuple[list[Segment], list[int]]:
+    """Turn unit scores into segments; also return which units were removed (for kinds).
+
+    A line of one piece is removed when its score reaches ``threshold``. A line of several
+    pieces is removed whole only when the line and every edge piece reach it; otherwise
+    its leading and trailing pieces that reach the stricter split threshold are cut off and
+    the rest is kept. So a real sentence never goes down with the "Read more" glued to it.
+    """
+    cut = max(threshold, model.split_threshold)
+    segments: list[Segment] = []
+    removed_units: list[int] = []
+    row = 0
+    for line, edges, n_pieces in zip(doc.lines, doc.edges, doc.piece_counts):
+        line_score = float(scores[row])
+        piece_scores = [float(s) for s in scores[row + 1 : row + 1 + len(edges)]]
+        if line_score >= threshold and all(s >= threshold for s in piece_scores):
+            segments.append(_segment(doc.source, line, line_score, True))
+            removed_units.append(row)
+        else:
+            segments.extend(_split_line(doc.source, line, line_score, edges, piece_scores,
+                                        n_pieces, cut, row, removed_units))
+        row += 1 + len(edges)
+    return segments, removed_units
+
+
+def _split_line(
+    source: str, line: Span, line_score: float, edges: Sequence[tuple[int, Span]],
+    piece_scores: list[float], n_pieces: int, cut: float, row: int, removed_units: list[int],
+) -> list[Segment]:
+    """Cut a kept line's insert pieces off its ends; the middle stays as one kept segment."""
+    head, tail = _strip_edges(edges, piece_scores, n_pieces, cut)
+    unit_of = {span: row + 1 + k for k, (_, span) in enumerate(edges)}
+    out = [_segment(source, span, score, True) for span, score in head]
+    removed_units.extend(unit_of[span] for span, _ in head)
+    kept_start = head[-1][0].end if head else line.start
+    kept_end = tail[0][0].start if tail else line.end
+    while kept_start < kept_end and source[kept_start].isspace():
+        kept_start += 1
+    while kept_end > kept_start and source[kept_end - 1].isspace():
+        kept_end -= 1
+    if kept_start < kept_end:
+        kept_score = line_score if not (head or tail) else _middle_score(piece_scores, line_score)
+        out.append(_segment(source, Span(kept_start, kept_end), kept_score, False))
+    out.extend(_segment(source, span, score, True) for span, score in tail)
+    removed_units.extend(unit_of[span] for span, _ in tail)
+    return out
+
+
+def _middle_score(piece_scores: list[float], line_score: float) -> float:
+    """Score of what is kept after a cut: the lowest piece score (the most content-like)."""
+    return min([*piece_scores, line_score])
+
+
+def _segment(source: str, span: Span, score: float, removed: bool) -> Segment:
+    return Segment(span.start, span.end, source[span.start : span.end], score, CONTENT, removed)
+
+
+def finish(
+    doc: Prepared, scored: tuple[np.ndarray, list[str]], model: Model, threshold: float
+) -> Cleaned:
+    """Decide, and give every removed segment the kind its unit was scored with."""
+    scores, kinds = scored
+    segments, removed_units = decide(doc, scores, model, threshold)
+    named = iter(kinds[i] for i in removed_units)
+    return Cleaned(
+        doc.source,
+        tuple(s if not s.removed else _with_kind(s, next(named)) for s in segments),
+        threshold,
+    )
+
+
+def _with_kind(segment: Segment, kind: str) -> Segment:
+    return Segment(segment.start, segment.end, segment.text, segment.score, kind, True)
+
+
+def clean(text: str, *, threshold: float | None = None, model: Model | None = None) -> Cleaned:
+    """Remove promotional inserts and boilerplate from article text.
+
+    ``text`` is scraped article text with paragraphs on their own lines (separated by blank
+    lines or single newlines). ``threshold`` (0..1) is the insert probability at or above
+    which a paragraph is removed: lower removes more, higher keeps more. By default the
+    model's tuned threshold, chosen for high content recall, is used.
+
+    >>> result = clean("Rates rose again on Tuesday, the central bank said, citing wages.\\n\\n"
+    ...                "Sign up for our newsletter to get the latest news in your inbox.")
+    >>> [segment.kind for segment in result.removed]
+    ['newsletter']
+    >>> result.text
+    'Rates rose again on Tuesday, the central bank said, citing wages.'
+    """
+    check_text(text, "clean")
+    model = model or load_model()
+    threshold = model.threshold if threshold is None else check_threshold(threshold)
+    doc = prepare(text)
+    return finish(doc, score_units(model, [doc])[0], model, threshold)
+
+
+def prepare_html(markup: str | bytes, *, encoding: str | None = None, doc: int = 0) -> Prepared:
+    """Extract an HTML page's text blocks and prepare them, with their HTML features."""
+    blocks = page_blocks(markup, encoding=encoding)
+    source, spans = blocks_to_text(blocks)
+    return prepare(source, [Span(a, b) for a, b in spans], [b.html for b in blocks], doc)
+
+
+def clean_html(
+    markup: str | bytes,
+    *,
+    threshold: float | None = None,
+    model: Model | None = None,
+    encoding: str | None = None,
+) -> Cleaned:
+    """Extract the text blocks of an HTML page or fragment and clean them like :func:`clean`.
+
+    The result's offsets refer to ``result.source``: the page's visible text blocks in
+    document order, separated by blank lines. ``bytes`` are decoded with ``encoding`` when
+    given, else from the BOM, a ``<meta charset>`` that agrees with the bytes, or UTF-8.
+    Tag, link density and class/id words of each block are extra evidence for the model.
+    """
+    if not isinstance(markup, bytes):
+        check_text(markup, "clean_html")
+    model = model or load_model()
+    threshold = model.threshold if threshold is None else check_threshold(threshold)
+    doc = prepare_html(markup, encoding=encoding)
+    return finish(doc, score_units(model, [doc])[0], model, threshold)

@@ -1,0 +1,80 @@
+"""Pre-label new documents with the current model, for a person to correct.
+
+``declutter label pages/*.txt -o new.jsonl`` writes one document per input in the training
+format, each paragraph labelled as the model decided, with its ``score`` (ignored by the
+reader) and a document-level ``review_order``: paragraph indices from the least confident
+(score nearest the threshold) to the most. Documents come least-confident first, so a
+labeller's first minutes go where the model is least sure. Correct the labels (and kinds),
+delete the ``score``/``review_order`` fields if you like, and pass the file to
+``declutter train`` together with the data the model was trained on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .core import clean, clean_html
+from .model import Model
+from .result import Cleaned
+
+
+def labelled_record(doc_id: str, source: str, result: Cleaned, threshold: float) -> dict[str, Any]:
+    """The training-format record of one cleaning result, with review hints."""
+    paragraphs: list[dict[str, Any]] = []
+    previous_end: int | None = None
+    for segment in result.segments:
+        item: dict[str, Any] = {
+            "text": segment.text,
+            "label": "insert" if segment.removed else "content",
+            "score": round(segment.score, 4),
+        }
+        if segment.removed:
+            item["kind"] = segment.kind
+        if previous_end is not None:
+            gap = result.source[previous_end : segment.start]
+            if "\n" not in gap and "\r" not in gap:
+                item["join"] = gap
+        paragraphs.append(item)
+        previous_end = segment.end
+    order = sorted(range(len(paragraphs)), key=lambda i: abs(paragraphs[i]["score"] - threshold))
+    return {
+        "id": doc_id,
+        "source": source,
+        "separator": "\n\n",
+        "review_order": order,
+        "paragraphs": paragraphs,
+    }
+
+
+def _least_margin(record: dict[str, Any], threshold: float) -> float:
+    scores = [p["score"] for p in record["paragraphs"]]
+    return min((abs(s - threshold) for s in scores), default=1.0)
+
+
+def prelabel(
+    inputs: Sequence[str | Path],
+    output: str | Path,
+    *,
+    model: Model,
+    source: str | None = None,
+    html: bool = False,
+) -> int:
+    """Label each input file with ``model``; write JSONL, least-confident documents first."""
+    records = []
+    for name in inputs:
+        path = Path(name)
+        if html:
+            result = clean_html(path.read_bytes(), model=model)
+        else:
+            result = clean(path.read_text(encoding="utf-8"), model=model)
+        if not result.segments:
+            continue
+        records.append(labelled_record(path.stem, source or path.parent.name or "unknown", result, model.threshold))
+    records.sort(key=lambda r: _least_margin(r, model.threshold))
+    with Path(output).open("w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return len(records)

@@ -1,0 +1,139 @@
+"""Split text into the units the model scores, with exact offsets into the input.
+
+Why two levels: a line of scraped text is usually one paragraph, but inserts are often
+glued to real text ("By AcmeDataIn May this year..." or "...said on Monday. Read more: ...").
+So each line is also cut into *pieces* at sentence ends and at glue points (a lower-case
+letter or a full stop directly followed by a capitalised word). The decision step may strip
+leading or trailing pieces of a line that score as inserts, never pieces in the middle: a real
+paragraph is never cut in two.
+
+Offsets are exact: ``text[span.start:span.end]`` is the unit's text, with surrounding
+whitespace excluded. Every non-whitespace character of the input belongs to exactly one line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Characters that end a line: those str.splitlines() knows, so \r, \x0b, \x0c, \x85, \u2028...
+_LINE = re.compile(r"[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+#: A sentence end followed by whitespace and a capital, digit, quote or opening mark.
+_SENTENCE_GAP = re.compile(r"(?<=[.!?…])[\s\u00a0]+(?=[\"'“‘«¿¡(\[]?[^\W\d_a-z])")
+#: Glue points: "AcmeDataIn" (lower-case then Capital + lower-case) or "shortly.In" (no space).
+_GLUE = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ][a-zà-ÿ])|(?<=[a-zà-ÿ0-9][.!?])(?=[A-ZÀ-Þ][a-zà-ÿ])")
+#: Text before a full stop that marks an abbreviation or an initial, not a sentence end.
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Inc|Ltd|Co|Corp|No|Nr|vs|Hr|Fr|Sra?|Dra?|Sig|ca|bzw|z\.B)|"
+    r"\b[A-Z]|\.[A-Za-z])\.$"
+)
+#: A run of word characters, for finding the token a glue point sits in.
+_WORD = re.compile(r"\w+")
+#: Words that start sentences often enough to mark where a glued sentence begins.
+_SENTENCE_STARTERS = frozenset(
+    """a an the in on at as by for from with after before last this that these those it its
+    he she we they i our his her their there when while since during despite according
+    but and so yet if although however meanwhile earlier today yesterday now new
+    der die das ein eine im am bei mit nach vor seit wie wenn als auch es er sie wir
+    le la les un une des en dans au aux il elle nous ils selon depuis
+    el los las unos unas en al del con según desde tras ella ellos
+    il lo gli uno una nel nella dal dalla con secondo dopo
+    de het een op bij met na volgens""".split()
+)
+MAX_PIECES_PER_SIDE = 2
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open character range ``[start, end)`` of the input."""
+
+    start: int
+    end: int
+
+
+def _strip(text: str, start: int, end: int) -> Span | None:
+    """Shrink ``[start, end)`` to exclude surrounding whitespace; None if nothing is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end) if start < end else None
+
+
+def split_lines(text: str) -> list[Span]:
+    """The non-blank lines of ``text``, stripped, in order."""
+    spans = []
+    for match in _LINE.finditer(text):
+        span = _strip(text, match.start(), match.end())
+        if span is not None:
+            spans.append(span)
+    return spans
+
+
+def _glue_cut(text: str, token: re.Match[str], cuts: list[int]) -> int | None:
+    """Choose the glue point inside a token that starts a sentence-starter word, if any.
+
+    "AcmeDataIn" has two candidates ("Acme|DataIn" and "AcmeData|In"); only the second
+    leaves a word that starts sentences ("In"), so it is the cut. Tokens such as "iPhone",
+    "YouTube" or "McDonald" leave no such word and are not cut.
+    """
+    for cut in cuts:
+        if text[cut : token.end()].lower() in _SENTENCE_STARTERS:
+            return cut
+    return None
+
+
+def _glue_points(text: str, line: Span) -> list[int]:
+    """Glue points in a line, at most one per token, as absolute offsets."""
+    segment = text[line.start : line.end]
+    candidates = [m.start() for m in _GLUE.finditer(segment)]
+    if not candidates:
+        return []
+    tokens = list(_WORD.finditer(segment))
+    points: list[int] = []
+    by_token: dict[int, list[int]] = {}
+    for pos in candidates:
+        owner = next((i for i, t in enumerate(tokens) if t.start() < pos < t.end()), None)
+        if owner is None:  # "shortly.In": between two tokens, always a cut
+            points.append(pos)
+        else:
+            by_token.setdefault(owner, []).append(pos)
+    for owner, cuts in by_token.items():
+        cut = _glue_cut(segment, tokens[owner], cuts)
+        if cut is not None:
+            points.append(cut)
+    return sorted(line.start + p for p in points)
+
+
+def split_pieces(text: str, line: Span) -> list[Span]:
+    """Cut a line into pieces at sentence gaps and glue points; one piece if there are none."""
+    boundaries: list[tuple[int, int]] = []  # (end of left piece, start of right piece)
+    segment = text[line.start : line.end]
+    for match in _SENTENCE_GAP.finditer(segment):
+        if _ABBREVIATION.search(segment, max(0, match.start() - 6), match.start()):
+            continue
+        boundaries.append((line.start + match.start(), line.start + match.end()))
+    boundaries.extend((p, p) for p in _glue_points(text, line))
+    if not boundaries:
+        return [line]
+    pieces = []
+    start = line.start
+    for left_end, right_start in sorted(set(boundaries)):
+        if left_end <= start:
+            continue
+        pieces.append(Span(start, left_end))
+        start = right_start
+    pieces.append(Span(start, line.end))
+    return [p for p in pieces if p.start < p.end]
+
+
+def edge_pieces(pieces: list[Span]) -> list[tuple[int, Span]]:
+    """The pieces that may be stripped: up to two from each end, never all of them.
+
+    Returns (position in ``pieces``, span) pairs in order. A line of one piece has none.
+    """
+    if len(pieces) < 2:
+        return []
+    side = min(MAX_PIECES_PER_SIDE, len(pieces) - 1)
+    chosen = set(range(side)) | set(range(len(pieces) - side, len(pieces)))
+    return [(i, pieces[i]) for i in sorted(chosen)]

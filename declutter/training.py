@@ -1,0 +1,215 @@
+"""``train()``: fit the classifier on labelled data, tune its thresholds, write model + card.
+
+Reproducible by construction: every random step takes ``random_state``, documents are read
+in a fixed order, and the card holds no timestamps, so the same command on the same data
+writes the same scores (and, with the same library versions, the same model bytes).
+
+Thresholds are tuned on out-of-fold scores (folds grouped by source), never on scores of
+data the model was fit on, and for content recall first: the removal threshold is the lowest
+one at which every dataset keeps at least its target share of content characters.
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import scipy
+import sklearn
+
+from . import __version__
+from .classifier import ParagraphClassifier
+from .datasets import Dataset, load_dataset
+from .metrics import score_decisions
+from .model import Model, load_model, save_model
+from .progress import Steps
+from .units import LabelledUnits, build_units
+
+THRESHOLD_GRID = np.round(np.arange(0.05, 0.996, 0.005), 3)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that shapes a trained model besides the data; recorded in the card."""
+
+    random_state: int = 0
+    hash_bits: int = 18
+    C: float = 4.0
+    context_model: str = "hgb"
+    n_folds: int = 5
+    #: Each corpus together weighs this much relative to our own data (which weighs 1).
+    corpus_weight: float = 0.5
+    #: Content recall (characters) the threshold must keep on our own data ...
+    target_content_recall: float = 0.995
+    #: ... and on each public corpus, whose labels are noisier.
+    target_corpus_content_recall: float = 0.98
+    #: Largest share of content characters that wrong piece cuts may cost.
+    max_piece_false_cuts: float = 0.002
+
+
+def dataset_weights(labelled: LabelledUnits, datasets: Sequence[Dataset], config: TrainConfig) -> np.ndarray:
+    """Per-unit weights so that each dataset counts as a whole, not by its number of units.
+
+    Our own data is where the insert patterns are; a large corpus would otherwise drown it.
+    """
+    corpus_names = {d.name for d in datasets if d.is_corpus}
+    names = np.asarray(labelled.datasets)
+    weights = np.ones(len(names))
+    own = ~np.isin(names, list(corpus_names))
+    own_total = max(int(own.sum()), 1)
+    for name in corpus_names:
+        rows = names == name
+        if rows.any():
+            weights[rows] = config.corpus_weight * own_total / rows.sum()
+    return weights
+
+
+def _content_recall(scores: np.ndarray, labels: np.ndarray, chars: np.ndarray, t: float) -> float:
+    content = labels == 0
+    total = chars[content].sum()
+    return float(chars[content & (scores < t)].sum() / total) if total else 1.0
+
+
+def tune_threshold(
+    scores: np.ndarray, labels: np.ndarray, chars: np.ndarray, datasets: np.ndarray,
+    targets: dict[str, float],
+) -> float:
+    """The lowest threshold at which every dataset meets its content-recall target."""
+    for t in THRESHOLD_GRID:
+        if all(
+            _content_recall(scores[datasets == name], labels[datasets == name],
+                            chars[datasets == name], t) >= target
+            for name, target in targets.items()
+        ):
+            return float(t)
+    return float(THRESHOLD_GRID[-1])
+
+
+def tune_split_threshold(
+    scores: np.ndarray, labels: np.ndarray, chars: np.ndarray, content_chars: int, floor: float,
+    budget: float,
+) -> float:
+    """The lowest piece threshold (>= floor) whose wrong cuts cost at most ``budget`` of content.
+
+    The cost is counted in characters of content pieces that would be cut, as a share of all
+    content characters: cutting a wrong sentence off a paragraph loses that sentence only.
+    """
+    content = labels == 0
+    for t in THRESHOLD_GRID[THRESHOLD_GRID >= floor]:
+        lost = chars[content & (scores >= t)].sum()
+        if not content_chars or lost / content_chars <= budget:
+            return float(t)
+    return float(THRESHOLD_GRID[-1])
+
+
+def cross_validated_scores(
+    labelled: LabelledUnits, oof: np.ndarray, threshold: float
+) -> dict[str, dict[str, float]]:
+    """Out-of-fold paragraph scores of line units, per dataset and overall."""
+    out: dict[str, dict[str, float]] = {}
+    names = sorted(set(labelled.datasets))
+    for name in [*names, "all"]:
+        rows = [
+            (lab, bool(s >= threshold), len(u.text))
+            for u, lab, s, d in zip(labelled.units, labelled.labels, oof, labelled.datasets)
+            if not u.piece and (name == "all" or d == name)
+        ]
+        out[name] = score_decisions(rows).as_dict()
+    return out
+
+
+def _versions() -> dict[str, str]:
+    return {
+        "declutter": __version__,
+        "scikit-learn": sklearn.__version__,
+        "joblib": joblib.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def _data_entry(dataset: Dataset, labelled: LabelledUnits) -> dict[str, Any]:
+    rows = [lab for lab, d, u in zip(labelled.labels, labelled.datasets, labelled.units)
+            if d == dataset.name and not u.piece]
+    return {
+        "name": dataset.name,
+        "sha256": dataset.sha256,
+        "documents": len(dataset.documents),
+        "sources": len({d.source for d in dataset.documents}),
+        "paragraphs": len(rows),
+        "content": rows.count(0),
+        "inserts": rows.count(1),
+        "unknown": rows.count(-1),
+    }
+
+
+def train(
+    specs: Sequence[str],
+    output_dir: str | Path,
+    *,
+    corpora_root: str | Path | None = None,
+    config: TrainConfig | None = None,
+    verbose: bool = True,
+) -> Model:
+    """Fit a model on the data specs (JSONL paths or ``corpus:NAME``) and write it to a directory.
+
+    Returns the saved model, loaded back through the same verified path users take.
+    """
+    config = config or TrainConfig()
+    step = Steps(verbose)
+    datasets = []
+    for spec in specs:
+        step(f"reading {spec}")
+        datasets.append(load_dataset(spec, corpora_root))
+    labelled = build_units([(d.name, list(d.documents)) for d in datasets])
+    weights = dataset_weights(labelled, datasets, config)
+    classifier = ParagraphClassifier(
+        hash_bits=config.hash_bits, C=config.C, context_model=config.context_model,
+        n_folds=config.n_folds, random_state=config.random_state,
+    )
+    classifier.fit(labelled.units, labelled.labels, labelled.groups, weights, labelled.kinds, step)
+    oof = classifier.oof_scores_
+    del classifier.oof_scores_  # a training by-product, not part of the model
+    threshold, split_threshold = _tune(labelled, oof, datasets, config)
+    step(f"threshold {threshold}, split threshold {split_threshold}")
+    card = {
+        "threshold": threshold,
+        "split_threshold": split_threshold,
+        "config": asdict(config),
+        "versions": _versions(),
+        "training_data": [_data_entry(d, labelled) for d in datasets],
+        "cross_validation": {
+            "method": f"GroupKFold({config.n_folds}) by source, out-of-fold scores of line units",
+            "scores": cross_validated_scores(labelled, oof, threshold),
+        },
+    }
+    step(f"writing {output_dir}")
+    save_model(classifier, output_dir, card)
+    return load_model(output_dir)
+
+
+def _tune(
+    labelled: LabelledUnits, oof: np.ndarray, datasets: Sequence[Dataset], config: TrainConfig
+) -> tuple[float, float]:
+    labels = np.asarray(labelled.labels)
+    pieces = np.asarray([u.piece for u in labelled.units])
+    chars = np.asarray([len(u.text) for u in labelled.units])
+    names = np.asarray(labelled.datasets)
+    targets = {
+        d.name: config.target_corpus_content_recall if d.is_corpus else config.target_content_recall
+        for d in datasets
+    }
+    lines = ~pieces
+    threshold = tune_threshold(oof[lines], labels[lines], chars[lines], names[lines], targets)
+    content_chars = int(chars[lines & (labels == 0)].sum())
+    split = tune_split_threshold(
+        oof[pieces], labels[pieces], chars[pieces], content_chars, threshold,
+        config.max_piece_false_cuts,
+    )
+    return threshold, split
