@@ -64,7 +64,9 @@ def _header_fields(text: str, where: str) -> dict[str, str]:
     return fields
 
 
-def _finish(fields: dict[str, str], paragraphs: list[LabelledParagraph], where: str) -> LabelledDocument:
+def _finish(
+    fields: dict[str, str], paragraphs: list[LabelledParagraph], where: str
+) -> LabelledDocument:
     doc = LabelledDocument(
         id=fields["id"],
         source=fields["source"],
@@ -93,10 +95,14 @@ def parse_authoring(path: Path) -> Iterator[LabelledDocument]:
             continue
         match = _LINE.fullmatch(line)
         if fields is None or match is None or not match.group("text").strip():
-            raise DataFormatError(f"{where}: expected '@doc ...' or 'C|I:<kind>|? text', got {line[:60]!r}")
+            raise DataFormatError(
+                f"{where}: expected '@doc ...' or 'C|I:<kind>|? text', got {line[:60]!r}"
+            )
         label = "insert" if match.group("kind") else ("content" if line[0] == "C" else None)
         join = _JOINS[match.group("join")] if paragraphs else None
-        paragraphs.append(LabelledParagraph(match.group("text").strip(), label, match.group("kind"), join))
+        paragraphs.append(
+            LabelledParagraph(match.group("text").strip(), label, match.group("kind"), join)
+        )
     if fields is not None:
         yield _finish(fields, paragraphs, start)
 
@@ -131,7 +137,9 @@ def main() -> int:
             target.write_text(text, encoding="utf-8")
             print(f"wrote {target} ({text.count(chr(10))} documents)")
     if stale:
-        print(f"out of date: {', '.join(stale)}; run python training_data/build.py", file=sys.stderr)
+        print(
+            f"out of date: {', '.join(stale)}; run python training_data/build.py", file=sys.stderr
+        )
         return 1
     return 0
 
