@@ -5,19 +5,39 @@
 ...                          "Share this article on Facebook, X and WhatsApp")
 >>> [(segment.kind, segment.text) for segment in result.removed]
 [('social', 'Share this article on Facebook, X and WhatsApp')]
+
+Importing declutter is cheap: the functions that need scikit-learn (and the model, which
+loads on first use) are imported on first access, through the module's ``__getattr__``.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
+from typing import TYPE_CHECKING, Any
+
+from .errors import DeclutterError, InputError, InputTooLargeError, OptionError
+from .kinds import INSERT_KINDS
+from .result import Cleaned, Segment
 
 __version__ = "0.1.0"
 
-from .core import clean, clean_html  # noqa: E402
-from .errors import DeclutterError, InputError  # noqa: E402
-from .kinds import INSERT_KINDS  # noqa: E402
-from .model import Model, ModelError, ModelVersionWarning, load_model  # noqa: E402
-from .result import Cleaned, Segment  # noqa: E402
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .batch import clean_html_many, clean_many
+    from .core import clean, clean_html
+    from .model import Model, ModelError, ModelVersionWarning, load_model
+
+#: Public names that live in modules importing scikit-learn, by module.
+_LAZY = {
+    "clean": "core",
+    "clean_html": "core",
+    "clean_many": "batch",
+    "clean_html_many": "batch",
+    "load_model": "model",
+    "Model": "model",
+    "ModelError": "model",
+    "ModelVersionWarning": "model",
+}
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -26,12 +46,29 @@ __all__ = [
     "Cleaned",
     "DeclutterError",
     "InputError",
+    "InputTooLargeError",
     "Model",
     "ModelError",
     "ModelVersionWarning",
+    "OptionError",
     "Segment",
     "__version__",
     "clean",
     "clean_html",
+    "clean_html_many",
+    "clean_many",
     "load_model",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first access (PEP 562)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'declutter' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -33,6 +33,10 @@ from .kinds import INSERT_KINDS
 log = logging.getLogger(__name__)
 
 CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
+#: Neighbours whose shape (length, words, sentence end, title case, stop words) is a feature.
+SHAPE_OFFSETS = (-2, -1, 1, 2)
+#: Columns of the dense block that describe a line's shape (see features.text_measurements).
+NEIGHBOUR_COLUMNS = [0, 1, 6, 15, 16]
 _CLIP = 8.0
 Progress = Callable[[str], None]
 
@@ -43,37 +47,54 @@ def context_matrix(units: Sequence[Unit], logits: np.ndarray, dense: np.ndarray)
     ``logits`` are pass-one log-odds, ``dense`` the shallow feature block of pass one's
     matrix. A unit's neighbours are the *lines* at the given offsets in the same document
     (pieces of a line stand in their line's place). Missing neighbours (document edges)
-    read as 0 with an indicator, so that the edge itself is a feature.
+    read as 0 with an indicator, so that the edge itself is a feature. Vectorised with
+    sorted keys and ``searchsorted``: this runs on every call to ``clean``.
     """
-    clipped = np.clip(logits, -_CLIP, _CLIP) / _CLIP
-    line_row: dict[tuple[int, int], int] = {}
-    line_logit: dict[tuple[int, int], float] = {}
-    for row, unit in enumerate(units):
-        if not unit.piece:
-            line_row[(unit.doc, unit.index)] = row
-            line_logit[(unit.doc, unit.index)] = clipped[row]
     n = len(units)
-    width = 2 + 2 * len(CONTEXT_OFFSETS) + 4
-    ctx = np.zeros((n, width))
-    for row, unit in enumerate(units):
-        ctx[row, 0] = clipped[row]
-        own_line = line_logit.get((unit.doc, unit.index), clipped[row])
-        ctx[row, 1] = own_line
-        near = []
-        for k, offset in enumerate(CONTEXT_OFFSETS):
-            value = line_logit.get((unit.doc, unit.index + offset))
-            if value is None:
-                ctx[row, 2 + 2 * k + 1] = 1.0
-            else:
-                ctx[row, 2 + 2 * k] = value
-                near.append(value)
-        base = 2 + 2 * len(CONTEXT_OFFSETS)
-        if near:
-            ctx[row, base] = float(np.mean(near))
-            ctx[row, base + 1] = max(near)
-            ctx[row, base + 2] = min(near)
-        ctx[row, base + 3] = len(near) / len(CONTEXT_OFFSETS)
-    return np.hstack([ctx, dense])
+    clipped = np.clip(logits, -_CLIP, _CLIP) / _CLIP
+    doc = np.fromiter((u.doc for u in units), dtype=np.int64, count=n)
+    index = np.fromiter((u.index for u in units), dtype=np.int64, count=n)
+    is_line = ~np.fromiter((u.piece for u in units), dtype=bool, count=n)
+    stride = int(index.max(initial=0)) + 2 * len(CONTEXT_OFFSETS) + 1
+    keys = doc * stride + index
+    line_rows = np.flatnonzero(is_line)
+    order = np.argsort(keys[line_rows], kind="stable")
+    line_keys, line_values = keys[line_rows][order], clipped[line_rows][order]
+    line_shape = dense[line_rows][order][:, NEIGHBOUR_COLUMNS]
+
+    def find(wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Position among the sorted lines of each wanted key, and whether it exists."""
+        if not len(line_keys):
+            return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
+        at = np.minimum(np.searchsorted(line_keys, wanted), len(line_keys) - 1)
+        return at, line_keys[at] == wanted
+
+    def lookup(wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Scores of the lines with these keys, and whether each exists."""
+        at, found = find(wanted)
+        values = line_values[at] if len(line_keys) else np.zeros(n)
+        return np.where(found, values, 0.0), found
+
+    own_line, has_own = lookup(keys)
+    columns = [clipped, np.where(has_own, own_line, clipped)]
+    near_values, near_found = [], []
+    for offset in CONTEXT_OFFSETS:
+        value, found = lookup(keys + offset)
+        columns += [value, (~found).astype(float)]
+        near_values.append(value)
+        near_found.append(found)
+    values, found = np.array(near_values), np.array(near_found)
+    count = found.sum(axis=0)
+    mean = np.divide(values.sum(axis=0), count, out=np.zeros(n), where=count > 0)
+    highest = np.where(count > 0, np.where(found, values, -np.inf).max(axis=0), 0.0)
+    lowest = np.where(count > 0, np.where(found, values, np.inf).min(axis=0), 0.0)
+    columns += [mean, highest, lowest, count / len(CONTEXT_OFFSETS)]
+    shapes = []
+    for offset in SHAPE_OFFSETS:  # how long and how sentence-like the nearest lines are
+        at, found = find(keys + offset)
+        shape = line_shape[at] if len(line_keys) else np.zeros((n, len(NEIGHBOUR_COLUMNS)))
+        shapes.append(np.where(found[:, None], shape, 0.0))
+    return np.hstack([np.column_stack(columns), *shapes, dense])
 
 
 KIND_BITS = 14
@@ -85,12 +106,18 @@ def fold_features(X: sp.csr_matrix, bits: int = KIND_BITS) -> sp.csr_matrix:
     Hash indices are uniform, so taking them modulo a smaller power of two is itself a
     hash: the kind model gets a compact input without extracting features a second time.
     """
+    return fold_parts(X[:, : X.shape[1] - N_DENSE], _dense_block(X), bits)
+
+
+def fold_parts(hashed: sp.csr_matrix, dense: np.ndarray, bits: int = KIND_BITS) -> sp.csr_matrix:
+    """:func:`fold_features` from the two blocks of :meth:`UnitFeaturizer.transform_parts`."""
     width = 1 << bits
-    tokens = X[:, : X.shape[1] - N_DENSE].tocoo()
+    hashed = hashed.tocsr()
     folded = sp.csr_matrix(
-        (tokens.data, (tokens.row, tokens.col % width)), shape=(X.shape[0], width)
+        (hashed.data, hashed.indices % width, hashed.indptr), shape=(hashed.shape[0], width)
     )
-    return sp.hstack([folded, X[:, X.shape[1] - N_DENSE :]], format="csr")
+    folded.sum_duplicates()
+    return sp.hstack([folded, sp.csr_matrix(dense)], format="csr")
 
 
 class ParagraphClassifier(ClassifierMixin, BaseEstimator):
@@ -127,11 +154,21 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             return LogisticRegression(C=1.0, max_iter=2000, random_state=self.random_state)
         if self.context_model == "mlp":
             return MLPClassifier(
-                hidden_layer_sizes=(48,), alpha=1e-3, learning_rate_init=3e-3, max_iter=60,
-                batch_size=256, random_state=self.random_state,
+                hidden_layer_sizes=(64,),
+                alpha=1e-3,
+                learning_rate_init=3e-3,
+                max_iter=200,
+                batch_size=256,
+                early_stopping=True,
+                validation_fraction=0.1,
+                n_iter_no_change=8,
+                random_state=self.random_state,
             )
         return HistGradientBoostingClassifier(
-            max_iter=200, learning_rate=0.08, max_leaf_nodes=15, l2_regularization=1.0,
+            max_iter=200,
+            learning_rate=0.08,
+            max_leaf_nodes=15,
+            l2_regularization=1.0,
             random_state=self.random_state,
         )
 
@@ -178,9 +215,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self.pass_one_.coef_ = self.pass_one_.coef_.astype(np.float32)
         Z = context_matrix(units, oof_one, _dense_block(X))
         say("pass two: out-of-fold scores")
-        self.oof_scores_ = _sigmoid(
-            self._out_of_fold(Z, y_arr, groups_arr, weight, self._pass_two)
-        )
+        self.oof_scores_ = _sigmoid(self._out_of_fold(Z, y_arr, groups_arr, weight, self._pass_two))
         say("pass two: final fit")
         self.pass_two_ = self._pass_two().fit(
             Z[labelled], y_arr[labelled], sample_weight=weight[labelled]
@@ -189,7 +224,9 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self._fit_kinds(X, y_arr, kinds)
         return self
 
-    def _fit_kinds(self, X: sp.csr_matrix, y: np.ndarray, kinds: Sequence[str | None] | None) -> None:
+    def _fit_kinds(
+        self, X: sp.csr_matrix, y: np.ndarray, kinds: Sequence[str | None] | None
+    ) -> None:
         """Fit the kind model on inserts whose kind is known (our own data, mostly)."""
         rows = [i for i in range(len(y)) if y[i] == 1 and kinds is not None and kinds[i]]
         if kinds is None or len({kinds[i] for i in rows}) < 2:
@@ -200,29 +237,65 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         model.coef_ = model.coef_.astype(np.float32)
         self.kind_model_ = model
 
-    def score(self, units: Sequence[Unit]) -> tuple[np.ndarray, list[str]]:
-        """Insert probability and most likely insert kind of every unit, in one pass.
+    def score(self, units: Sequence[Unit]) -> tuple[np.ndarray, UnitKinds]:
+        """Insert probability of every unit, and a lazy sequence of their insert kinds.
 
-        Kinds come from the same feature matrix, folded small, so naming them costs little.
+        The kinds are only computed for the units that are asked for (the removed ones),
+        from the same features folded small, in one call: see :class:`UnitKinds`.
         """
         if not units:
-            return np.zeros(0), []
-        X = self.featurizer_.transform(units)
-        first = self.pass_one_.decision_function(X)
-        Z = context_matrix(units, first, _dense_block(X))
+            return np.zeros(0), UnitKinds(None, None, None)
+        hashed, dense = self.featurizer_.transform_parts(units)
+        # The pass-one decision function, computed block by block without sklearn's per-call
+        # input validation (both blocks are ours and well formed); the hashed block is cast
+        # to the float32 of the stored weights so that they are not copied on every call.
+        weights = self.pass_one_.coef_.ravel()
+        split = hashed.shape[1]
+        first = (
+            hashed.astype(weights.dtype) @ weights[:split]
+            + dense @ weights[split:]
+            + self.pass_one_.intercept_[0]
+        )
+        Z = context_matrix(units, first, dense)
         proba = self.pass_two_.predict_proba(Z)[:, 1]
-        if self.kind_model_ is None:
-            return proba, ["other"] * len(units)
-        kinds = self.kind_model_.predict(fold_features(X))
-        return proba, [k if k in INSERT_KINDS else "other" for k in kinds]
+        return proba, UnitKinds(self.kind_model_, hashed, dense)
 
     def predict_proba(self, units: Sequence[Unit]) -> np.ndarray:
         """Probabilities ``[P(content), P(insert)]`` for each unit."""
-        proba, _ = self.score(units)
+        proba = self.score(units)[0]
         return np.column_stack([1 - proba, proba])
 
     def predict(self, units: Sequence[Unit], threshold: float = 0.5) -> np.ndarray:
         return (self.predict_proba(units)[:, 1] >= threshold).astype(int)
+
+
+class UnitKinds:
+    """The insert kinds of a batch of scored units, named on demand.
+
+    ``take(rows)`` names the given rows in one call to the kind model; slicing gives a view
+    on a sub-range (one document of a batch) that shares the features. Most units are kept
+    and never need a kind, so naming all of them would be wasted work.
+    """
+
+    def __init__(
+        self, model: Any, hashed: sp.csr_matrix | None, dense: np.ndarray | None, offset: int = 0
+    ) -> None:
+        self._model, self._hashed, self._dense, self._offset = model, hashed, dense, offset
+
+    def __getitem__(self, key: slice) -> UnitKinds:
+        if not isinstance(key, slice) or key.step not in (None, 1):
+            raise TypeError("UnitKinds supports contiguous slices; use take() for rows")
+        return UnitKinds(self._model, self._hashed, self._dense, self._offset + (key.start or 0))
+
+    def take(self, rows: Sequence[int]) -> list[str]:
+        """Kinds of the given rows (relative to this view), in the given order."""
+        if not rows:
+            return []
+        if self._model is None or self._hashed is None or self._dense is None:
+            return ["other"] * len(rows)
+        absolute = np.asarray(rows) + self._offset
+        features = fold_parts(self._hashed[absolute], self._dense[absolute])
+        return [k if k in INSERT_KINDS else "other" for k in self._model.predict(features)]
 
 
 def _dense_block(X: sp.csr_matrix) -> np.ndarray:

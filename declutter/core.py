@@ -13,13 +13,18 @@ from typing import Any
 
 import numpy as np
 
+from .classifier import UnitKinds
 from .errors import check_text, check_threshold
 from .features import Unit
 from .html import blocks_to_text, page_blocks
 from .kinds import CONTENT
+from .limits import DEFAULT_MAX_CHARS, check_size
 from .model import Model, load_model
 from .paragraphs import Span, edge_pieces, split_lines, split_pieces
 from .result import Cleaned, Segment
+
+#: Decimals kept of every score (see :func:`finish`).
+SCORE_DECIMALS = 9
 
 
 @dataclass(frozen=True)
@@ -59,8 +64,12 @@ def prepare(
     return Prepared(source, lines, tuple(edges), tuple(piece_counts), tuple(units))
 
 
-def score_units(model: Model, docs: Sequence[Prepared]) -> list[tuple[np.ndarray, list[str]]]:
-    """Insert probabilities and kinds for every unit of every document, in one model call."""
+def score_units(model: Model, docs: Sequence[Prepared]) -> list[tuple[np.ndarray, UnitKinds]]:
+    """Insert probabilities (and lazily named kinds) of every unit of every document.
+
+    All documents' units go to the model in one call: most of the cost of a short
+    document is the fixed price of a call.
+    """
     units: list[Unit] = []
     for number, doc in enumerate(docs):
         units.extend(u if u.doc == number else _renumber(u, number) for u in doc.units)
@@ -116,15 +125,33 @@ def decide(
             segments.append(_segment(doc.source, line, line_score, True))
             removed_units.append(row)
         else:
-            segments.extend(_split_line(doc.source, line, line_score, edges, piece_scores,
-                                        n_pieces, cut, row, removed_units))
+            segments.extend(
+                _split_line(
+                    doc.source,
+                    line,
+                    line_score,
+                    edges,
+                    piece_scores,
+                    n_pieces,
+                    cut,
+                    row,
+                    removed_units,
+                )
+            )
         row += 1 + len(edges)
     return segments, removed_units
 
 
 def _split_line(
-    source: str, line: Span, line_score: float, edges: Sequence[tuple[int, Span]],
-    piece_scores: list[float], n_pieces: int, cut: float, row: int, removed_units: list[int],
+    source: str,
+    line: Span,
+    line_score: float,
+    edges: Sequence[tuple[int, Span]],
+    piece_scores: list[float],
+    n_pieces: int,
+    cut: float,
+    row: int,
+    removed_units: list[int],
 ) -> list[Segment]:
     """Cut a kept line's insert pieces off its ends; the middle stays as one kept segment."""
     head, tail = _strip_edges(edges, piece_scores, n_pieces, cut)
@@ -155,12 +182,18 @@ def _segment(source: str, span: Span, score: float, removed: bool) -> Segment:
 
 
 def finish(
-    doc: Prepared, scored: tuple[np.ndarray, list[str]], model: Model, threshold: float
+    doc: Prepared, scored: tuple[np.ndarray, UnitKinds], model: Model, threshold: float
 ) -> Cleaned:
-    """Decide, and give every removed segment the kind its unit was scored with."""
+    """Decide, then name the kind of every removed segment (one kind-model call).
+
+    Scores are rounded to :data:`SCORE_DECIMALS` first: the context model's matrix products
+    may sum in a different order for a different batch size, and a result must not depend
+    on which other documents were scored with it.
+    """
     scores, kinds = scored
+    scores = np.round(scores, SCORE_DECIMALS)
     segments, removed_units = decide(doc, scores, model, threshold)
-    named = iter(kinds[i] for i in removed_units)
+    named = iter(kinds.take(removed_units))
     return Cleaned(
         doc.source,
         tuple(s if not s.removed else _with_kind(s, next(named)) for s in segments),
@@ -172,15 +205,23 @@ def _with_kind(segment: Segment, kind: str) -> Segment:
     return Segment(segment.start, segment.end, segment.text, segment.score, kind, True)
 
 
-def clean(text: str, *, threshold: float | None = None, model: Model | None = None) -> Cleaned:
+def clean(
+    text: str,
+    *,
+    threshold: float | None = None,
+    model: Model | None = None,
+    max_chars: int | None = DEFAULT_MAX_CHARS,
+) -> Cleaned:
     """Remove promotional inserts and boilerplate from article text.
 
     ``text`` is scraped article text with paragraphs on their own lines (separated by blank
     lines or single newlines). ``threshold`` (0..1) is the insert probability at or above
     which a paragraph is removed: lower removes more, higher keeps more. By default the
-    model's tuned threshold, chosen for high content recall, is used.
+    model's tuned threshold for plain text (``model.threshold``), chosen for high content
+    recall, is used. ``max_chars`` refuses longer input with an :class:`InputTooLargeError`
+    instead of exhausting memory (``None`` lifts the limit).
 
-    >>> result = clean("Rates rose again on Tuesday, the central bank said, citing wages.\\n\\n"
+    >>> result = clean("Rates rose again on Tuesday, the central bank said, citing wages.\n\n"
     ...                "Sign up for our newsletter to get the latest news in your inbox.")
     >>> [segment.kind for segment in result.removed]
     ['newsletter']
@@ -188,6 +229,7 @@ def clean(text: str, *, threshold: float | None = None, model: Model | None = No
     'Rates rose again on Tuesday, the central bank said, citing wages.'
     """
     check_text(text, "clean")
+    check_size(text, max_chars, "clean")
     model = model or load_model()
     threshold = model.threshold if threshold is None else check_threshold(threshold)
     doc = prepare(text)
@@ -207,17 +249,22 @@ def clean_html(
     threshold: float | None = None,
     model: Model | None = None,
     encoding: str | None = None,
+    max_chars: int | None = DEFAULT_MAX_CHARS,
 ) -> Cleaned:
     """Extract the text blocks of an HTML page or fragment and clean them like :func:`clean`.
 
     The result's offsets refer to ``result.source``: the page's visible text blocks in
     document order, separated by blank lines. ``bytes`` are decoded with ``encoding`` when
     given, else from the BOM, a ``<meta charset>`` that agrees with the bytes, or UTF-8.
-    Tag, link density and class/id words of each block are extra evidence for the model.
+    Tag, link density and class/id words of each block are extra evidence for the model;
+    the default threshold is the model's page threshold (``model.html_threshold``).
+    ``max_chars`` limits the page's length (characters, or bytes for ``bytes``) as in
+    :func:`clean`.
     """
-    if not isinstance(markup, bytes):
+    if not isinstance(markup, (bytes, bytearray)):
         check_text(markup, "clean_html")
+    check_size(markup, max_chars, "clean_html")
     model = model or load_model()
-    threshold = model.threshold if threshold is None else check_threshold(threshold)
+    threshold = model.html_threshold if threshold is None else check_threshold(threshold)
     doc = prepare_html(markup, encoding=encoding)
     return finish(doc, score_units(model, [doc])[0], model, threshold)

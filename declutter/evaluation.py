@@ -26,8 +26,10 @@ BATCH_DOCUMENTS = 64
 def prepare_labelled(doc: LabelledDocument, number: int = 0) -> Prepared:
     """Prepare a labelled document as ``clean`` (plain text) or ``clean_html`` (blocks) would."""
     text, spans = doc.render()
-    if all(p.html is not None for p in doc.paragraphs):
-        return prepare(text, [Span(a, b) for a, b in spans], [p.html for p in doc.paragraphs], number)  # type: ignore[misc]
+    if _is_page(doc):
+        return prepare(
+            text, [Span(a, b) for a, b in spans], [p.html for p in doc.paragraphs], number
+        )  # type: ignore[misc]
     return prepare(text, doc=number)
 
 
@@ -66,13 +68,23 @@ def clean_labelled(
     model: Model, docs: Sequence[LabelledDocument], threshold: float | None = None
 ) -> list[Cleaned]:
     """Clean labelled documents in batches through one model call per batch."""
-    threshold = model.threshold if threshold is None else threshold
     results: list[Cleaned] = []
     for start in range(0, len(docs), BATCH_DOCUMENTS):
-        batch = [prepare_labelled(d, i) for i, d in enumerate(docs[start : start + BATCH_DOCUMENTS])]
-        for prepared, scored in zip(batch, score_units(model, batch)):
-            results.append(finish(prepared, scored, model, threshold))
+        chunk = docs[start : start + BATCH_DOCUMENTS]
+        batch = [prepare_labelled(d, i) for i, d in enumerate(chunk)]
+        for doc, prepared, scored in zip(chunk, batch, score_units(model, batch)):
+            t = threshold if threshold is not None else _default_threshold(model, doc)
+            results.append(finish(prepared, scored, model, t))
     return results
+
+
+def _is_page(doc: LabelledDocument) -> bool:
+    return all(p.html is not None for p in doc.paragraphs)
+
+
+def _default_threshold(model: Model, doc: LabelledDocument) -> float:
+    """The threshold clean() or clean_html() would use for this kind of document."""
+    return model.html_threshold if _is_page(doc) else model.threshold
 
 
 def evaluate(
@@ -85,7 +97,7 @@ def evaluate(
         by_source[doc.source].extend(paragraph_decisions(doc, cleaned))
     every = [row for rows in by_source.values() for row in rows]
     return {
-        "threshold": model.threshold if threshold is None else threshold,
+        "threshold": threshold if threshold is not None else "model default (text / html)",
         "documents": len(docs),
         "overall": score_decisions(every).as_dict(),
         "sources": {s: score_decisions(rows).as_dict() for s, rows in sorted(by_source.items())},
@@ -94,7 +106,8 @@ def evaluate(
 
 def format_table(report: dict[str, Any], title: str = "") -> str:
     """A fixed-width table of an :func:`evaluate` report: one row per source, then overall."""
-    head = f"{'source':<34} {'paras':>6} {'ins':>5} {'ins_P':>6} {'ins_R':>6} {'ins_F1':>6} {'cont_R':>7}"
+    columns = ("paras", 6), ("ins", 5), ("ins_P", 6), ("ins_R", 6), ("ins_F1", 6), ("cont_R", 7)
+    head = f"{'source':<34} " + " ".join(f"{name:>{width}}" for name, width in columns)
     lines = [title, head, "-" * len(head)] if title else [head, "-" * len(head)]
 
     def row(name: str, s: dict[str, Any]) -> str:

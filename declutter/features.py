@@ -7,8 +7,9 @@ scoring), hence: word tokens from one regular expression, character n-grams from
 :data:`CHAR_PREFIX` characters only (inserts are short, and for a long paragraph its opening
 is what tells), and hashing in scikit-learn's compiled FeatureHasher.
 
-Bump :data:`FEATURE_VERSION` whenever a change here alters the numbers a model was fit on:
-a model records it, and loading refuses a mismatch.
+Bump :data:`FEATURE_VERSION` whenever a change here, or in the context features of
+:func:`declutter.classifier.context_matrix`, alters the numbers a model was fit on: a model
+records it, and loading refuses a mismatch (version 2 added the neighbours' shape).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction import FeatureHasher
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 #: Only this many characters of a unit are read for character n-grams and token features.
 CHAR_PREFIX = 96
 TEXT_LIMIT = 2000
@@ -38,12 +39,11 @@ _ARROWS = re.compile(r"[»«›‹→←▶►|•·>]")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]?$")
 _STOPWORDS = frozenset(
     """the a an of to in and or is are was were be been that this it for on with as at by from
-    he she they we i you his her their its has have had not but which who will would said says
-    der die das und ist ein eine zu den von mit sich des auf für im dem nicht auch es an als
-    le la les de des et est un une du en que qui dans pour pas sur au par il elle
-    el la los las de y que en un una es por con para del se al lo
-    il di e che la per un una non sono della con del
-    de het een en van dat is op te voor met niet zijn""".split()
+    he she they we i you his her their its has have had not but which who will would said
+    says der die das und ist ein eine zu den von mit sich des auf für im dem nicht auch es
+    an als le la les de des et est un une du en que qui dans pour pas sur au par il elle el
+    la los las de y que en un una es por con para del se al lo il di e che la per un una non
+    sono della con del de het een en van dat is op te voor met niet zijn""".split()
 )
 _TAG_GROUPS = ("p", "heading", "li", "cell", "div", "inline", "other")
 _SEMANTIC = ("article", "main", "aside", "nav", "footer", "header", "form")
@@ -113,7 +113,7 @@ def text_measurements(text: str) -> list[float]:
         float(head[:1].isupper()),
         title_case_share(raw_words),
         stopword_density([w.lower() for w in raw_words]),
-        float(any(q in head for q in "\"“”«»„")),
+        float(any(q in head for q in '"“”«»„')),
         float(n_chars > 3 and upper > 0.8),
     ]
 
@@ -162,8 +162,10 @@ def html_measurements(html: Mapping[str, Any] | None) -> list[float]:
     ]
 
 
-N_DENSE = len(text_measurements("x")) + len(position_measurements(Unit("x", 0, 0, 1))) + len(
-    html_measurements(None)
+N_DENSE = (
+    len(text_measurements("x"))
+    + len(position_measurements(Unit("x", 0, 0, 1)))
+    + len(html_measurements(None))
 )
 
 
@@ -182,27 +184,43 @@ def _length_token(n_words: int) -> str:
     return "len:31+"
 
 
+def encodable(text: str) -> str:
+    """``text`` with lone surrogates replaced, so that hashing (which encodes UTF-8) works.
+
+    Scraped text can carry lone surrogates (from broken JSON or UTF-16); they are not valid
+    characters, and FeatureHasher would raise on them deep inside scikit-learn.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
 def unit_tokens(unit: Unit) -> list[str]:
     """Hashed token strings: words and word pairs, first/last word, char n-grams, class words."""
-    words = _TOKEN.findall(_DIGIT.sub("0", unit.text[:TEXT_LIMIT].lower()))
+    text = encodable(unit.text[:TEXT_LIMIT])
+    words = _TOKEN.findall(_DIGIT.sub("0", text.lower()))
     tokens = ["w:" + w for w in words]
     tokens += ["b:" + a + " " + b for a, b in zip(words, words[1:])]
     if words:
         tokens += ["first:" + words[0], "last:" + words[-1], _length_token(len(words))]
         if len(words) > 1:
             tokens.append("first2:" + words[0] + " " + words[1])
-    prefix = " " + _DIGIT.sub("0", unit.text[:CHAR_PREFIX].lower()) + " "
+    prefix = " " + _DIGIT.sub("0", text[:CHAR_PREFIX].lower()) + " "
     tokens += ["c:" + prefix[i : i + 4] for i in range(len(prefix) - 3)]
     if unit.html is not None:
-        tokens += ["cls:" + w for w in str(unit.html.get("class_words", "")).split()]
-        tokens.append("tag:" + str(unit.html.get("tag", "")))
+        tokens += ["cls:" + w for w in encodable(str(unit.html.get("class_words", ""))).split()]
+        tokens.append("tag:" + encodable(str(unit.html.get("tag", ""))))
     return tokens
 
 
-class UnitFeaturizer(TransformerMixin, BaseEstimator):
+class UnitFeaturizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Turn a sequence of :class:`Unit` into a sparse matrix: hashed tokens | shallow features.
 
     Stateless (hashing needs no vocabulary), so ``fit`` only records the input width.
+    Its output is always a sparse matrix (no ``set_output`` wrapping: that costs time on
+    every call and a DataFrame of 2**18 columns would be of no use).
     """
 
     def __init__(self, hash_bits: int = 18, dense_weight: float = 1.0) -> None:
@@ -214,12 +232,27 @@ class UnitFeaturizer(TransformerMixin, BaseEstimator):
         return self
 
     def _hasher(self) -> FeatureHasher:
-        return FeatureHasher(n_features=1 << self.hash_bits, input_type="string", alternate_sign=False)
+        return FeatureHasher(
+            n_features=1 << self.hash_bits, input_type="string", alternate_sign=False
+        )
+
+    def transform_parts(self, units: Sequence[Unit]) -> tuple[sp.csr_matrix, np.ndarray]:
+        """The hashed-token block (log counts, unit length per row) and the dense block.
+
+        Kept apart for scoring, where a dot product with each block is cheaper than
+        building their horizontal stack; :meth:`transform` stacks them for fitting.
+        """
+        hashed = self._hasher().transform(unit_tokens(u) for u in units)
+        np.log1p(hashed.data, out=hashed.data)
+        lengths = np.diff(hashed.indptr)
+        rows = np.repeat(np.arange(len(lengths)), lengths)
+        norms = np.sqrt(np.bincount(rows, weights=hashed.data**2, minlength=len(lengths)))
+        hashed.data /= np.maximum(norms, 1e-9)[rows]
+        dense = np.asarray([dense_row(u) for u in units], dtype=np.float64).reshape(
+            len(units), N_DENSE
+        )
+        return hashed, dense * self.dense_weight
 
     def transform(self, units: Sequence[Unit]) -> sp.csr_matrix:
-        hashed = self._hasher().transform(unit_tokens(u) for u in units)
-        hashed.data = np.log1p(hashed.data)
-        norms = np.sqrt(np.asarray(hashed.multiply(hashed).sum(axis=1)).ravel())
-        hashed = sp.diags(1.0 / np.maximum(norms, 1e-9)) @ hashed
-        dense = np.asarray([dense_row(u) for u in units], dtype=np.float64) * self.dense_weight
-        return sp.hstack([hashed, sp.csr_matrix(dense.reshape(len(units), N_DENSE))], format="csr")
+        hashed, dense = self.transform_parts(units)
+        return sp.hstack([hashed, sp.csr_matrix(dense)], format="csr")

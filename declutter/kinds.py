@@ -26,7 +26,7 @@ INSERT_KINDS: Final[dict[str, str]] = {
     "social": "share and follow bars, 'Follow us on X', 'Share this article', social handles",
     "consent": "cookie and privacy consent notices",
     "navigation": "menus, breadcrumbs, tags lists, pagination, 'Back to top', section links",
-    "legal": "copyright lines, terms, imprint, 'All rights reserved', corrections policy boilerplate",
+    "legal": "copyright lines, terms, imprint, 'All rights reserved', disclaimers",
     "form": "form residue: 'Thank you!', 'Your email will arrive shortly', field labels, 'Submit'",
     "advert": "'Advertisement' markers, sponsored content labels, ad slots, affiliate offers",
     "affiliate": "affiliate-link disclosures: 'We may earn a commission when you buy...'",

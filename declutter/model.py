@@ -59,8 +59,13 @@ class Model:
 
     @property
     def threshold(self) -> float:
-        """Score at or above which a unit is removed (tuned for content recall)."""
+        """Score at or above which a unit of plain text is removed (tuned for content recall)."""
         return float(self.card.get("threshold", FALLBACK_THRESHOLD))
+
+    @property
+    def html_threshold(self) -> float:
+        """Removal threshold for HTML pages (``clean_html``), tuned on pages."""
+        return float(self.card.get("html_threshold", self.threshold))
 
     @property
     def split_threshold(self) -> float:
@@ -76,7 +81,9 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save_model(classifier: ParagraphClassifier, directory: str | Path, card: dict[str, Any]) -> Path:
+def save_model(
+    classifier: ParagraphClassifier, directory: str | Path, card: dict[str, Any]
+) -> Path:
     """Write ``model.joblib`` and ``card.json`` (with the file's hash and size) into a directory."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -105,7 +112,9 @@ def read_card(directory: Path) -> dict[str, Any]:
     try:
         card = json.loads(card_path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ModelError(f"the model card {card_path} is not valid JSON ({error}); retrain") from None
+        raise ModelError(
+            f"the model card {card_path} is not valid JSON ({error}); retrain"
+        ) from None
     if not isinstance(card, dict) or "model_sha256" not in card:
         raise ModelError(f"the model card {card_path} lacks model_sha256; retrain the model")
     if card.get("feature_version") != FEATURE_VERSION:

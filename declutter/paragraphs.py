@@ -13,6 +13,7 @@ whitespace excluded. Every non-whitespace character of the input belongs to exac
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -31,14 +32,13 @@ _ABBREVIATION = re.compile(
 _WORD = re.compile(r"\w+")
 #: Words that start sentences often enough to mark where a glued sentence begins.
 _SENTENCE_STARTERS = frozenset(
-    """a an the in on at as by for from with after before last this that these those it its
-    he she we they i our his her their there when while since during despite according
-    but and so yet if although however meanwhile earlier today yesterday now new
-    der die das ein eine im am bei mit nach vor seit wie wenn als auch es er sie wir
-    le la les un une des en dans au aux il elle nous ils selon depuis
-    el los las unos unas en al del con según desde tras ella ellos
-    il lo gli uno una nel nella dal dalla con secondo dopo
-    de het een op bij met na volgens""".split()
+    """a an the in on at as by for from with after before last this that these those it its he
+    she we they i our his her their there when while since during despite according but and
+    so yet if although however meanwhile earlier today yesterday now new der die das ein
+    eine im am bei mit nach vor seit wie wenn als auch es er sie wir le la les un une des en
+    dans au aux il elle nous ils selon depuis el los las unos unas en al del con según desde
+    tras ella ellos il lo gli uno una nel nella dal dalla con secondo dopo de het een op bij
+    met na volgens""".split()
 )
 MAX_PIECES_PER_SIDE = 2
 
@@ -90,12 +90,13 @@ def _glue_points(text: str, line: Span) -> list[int]:
     if not candidates:
         return []
     tokens = list(_WORD.finditer(segment))
+    starts = [t.start() for t in tokens]
     points: list[int] = []
     by_token: dict[int, list[int]] = {}
     for pos in candidates:
-        owner = next((i for i, t in enumerate(tokens) if t.start() < pos < t.end()), None)
-        if owner is None:  # "shortly.In": between two tokens, always a cut
-            points.append(pos)
+        owner = bisect.bisect_right(starts, pos) - 1  # the last token starting at or before pos
+        if owner < 0 or not tokens[owner].start() < pos < tokens[owner].end():
+            points.append(pos)  # "shortly.In": between two tokens, always a cut
         else:
             by_token.setdefault(owner, []).append(pos)
     for owner, cuts in by_token.items():

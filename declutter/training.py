@@ -40,7 +40,7 @@ class TrainConfig:
     random_state: int = 0
     hash_bits: int = 18
     C: float = 4.0
-    context_model: str = "hgb"
+    context_model: str = "mlp"
     n_folds: int = 5
     #: Each corpus together weighs this much relative to our own data (which weighs 1).
     corpus_weight: float = 0.5
@@ -52,7 +52,9 @@ class TrainConfig:
     max_piece_false_cuts: float = 0.002
 
 
-def dataset_weights(labelled: LabelledUnits, datasets: Sequence[Dataset], config: TrainConfig) -> np.ndarray:
+def dataset_weights(
+    labelled: LabelledUnits, datasets: Sequence[Dataset], config: TrainConfig
+) -> np.ndarray:
     """Per-unit weights so that each dataset counts as a whole, not by its number of units.
 
     Our own data is where the insert patterns are; a large corpus would otherwise drown it.
@@ -76,14 +78,19 @@ def _content_recall(scores: np.ndarray, labels: np.ndarray, chars: np.ndarray, t
 
 
 def tune_threshold(
-    scores: np.ndarray, labels: np.ndarray, chars: np.ndarray, datasets: np.ndarray,
+    scores: np.ndarray,
+    labels: np.ndarray,
+    chars: np.ndarray,
+    datasets: np.ndarray,
     targets: dict[str, float],
 ) -> float:
     """The lowest threshold at which every dataset meets its content-recall target."""
     for t in THRESHOLD_GRID:
         if all(
-            _content_recall(scores[datasets == name], labels[datasets == name],
-                            chars[datasets == name], t) >= target
+            _content_recall(
+                scores[datasets == name], labels[datasets == name], chars[datasets == name], t
+            )
+            >= target
             for name, target in targets.items()
         ):
             return float(t)
@@ -91,7 +98,11 @@ def tune_threshold(
 
 
 def tune_split_threshold(
-    scores: np.ndarray, labels: np.ndarray, chars: np.ndarray, content_chars: int, floor: float,
+    scores: np.ndarray,
+    labels: np.ndarray,
+    chars: np.ndarray,
+    content_chars: int,
+    floor: float,
     budget: float,
 ) -> float:
     """The lowest piece threshold (>= floor) whose wrong cuts cost at most ``budget`` of content.
@@ -100,7 +111,7 @@ def tune_split_threshold(
     content characters: cutting a wrong sentence off a paragraph loses that sentence only.
     """
     content = labels == 0
-    for t in THRESHOLD_GRID[THRESHOLD_GRID >= floor]:
+    for t in THRESHOLD_GRID[floor <= THRESHOLD_GRID]:
         lost = chars[content & (scores >= t)].sum()
         if not content_chars or lost / content_chars <= budget:
             return float(t)
@@ -108,18 +119,20 @@ def tune_split_threshold(
 
 
 def cross_validated_scores(
-    labelled: LabelledUnits, oof: np.ndarray, threshold: float
+    labelled: LabelledUnits, oof: np.ndarray, thresholds: dict[str, float]
 ) -> dict[str, dict[str, float]]:
-    """Out-of-fold paragraph scores of line units, per dataset and overall."""
+    """Out-of-fold paragraph scores of line units per dataset (at its mode's threshold)."""
     out: dict[str, dict[str, float]] = {}
-    names = sorted(set(labelled.datasets))
-    for name in [*names, "all"]:
+    every: list[tuple[int, bool, int]] = []
+    for name in sorted(set(labelled.datasets)):
         rows = [
-            (lab, bool(s >= threshold), len(u.text))
+            (lab, bool(s >= thresholds[name]), len(u.text))
             for u, lab, s, d in zip(labelled.units, labelled.labels, oof, labelled.datasets)
-            if not u.piece and (name == "all" or d == name)
+            if not u.piece and d == name
         ]
         out[name] = score_decisions(rows).as_dict()
+        every.extend(rows)
+    out["all"] = score_decisions(every).as_dict()
     return out
 
 
@@ -135,8 +148,11 @@ def _versions() -> dict[str, str]:
 
 
 def _data_entry(dataset: Dataset, labelled: LabelledUnits) -> dict[str, Any]:
-    rows = [lab for lab, d, u in zip(labelled.labels, labelled.datasets, labelled.units)
-            if d == dataset.name and not u.piece]
+    rows = [
+        lab
+        for lab, d, u in zip(labelled.labels, labelled.datasets, labelled.units)
+        if d == dataset.name and not u.piece
+    ]
     return {
         "name": dataset.name,
         "sha256": dataset.sha256,
@@ -170,23 +186,28 @@ def train(
     labelled = build_units([(d.name, list(d.documents)) for d in datasets])
     weights = dataset_weights(labelled, datasets, config)
     classifier = ParagraphClassifier(
-        hash_bits=config.hash_bits, C=config.C, context_model=config.context_model,
-        n_folds=config.n_folds, random_state=config.random_state,
+        hash_bits=config.hash_bits,
+        C=config.C,
+        context_model=config.context_model,
+        n_folds=config.n_folds,
+        random_state=config.random_state,
     )
     classifier.fit(labelled.units, labelled.labels, labelled.groups, weights, labelled.kinds, step)
     oof = classifier.oof_scores_
     del classifier.oof_scores_  # a training by-product, not part of the model
-    threshold, split_threshold = _tune(labelled, oof, datasets, config)
-    step(f"threshold {threshold}, split threshold {split_threshold}")
+    threshold, html_threshold, split_threshold = _tune(labelled, oof, datasets, config)
+    step(f"thresholds: text {threshold}, html {html_threshold}, split {split_threshold}")
+    per_dataset = {d.name: html_threshold if _is_html(d) else threshold for d in datasets}
     card = {
         "threshold": threshold,
+        "html_threshold": html_threshold,
         "split_threshold": split_threshold,
         "config": asdict(config),
         "versions": _versions(),
         "training_data": [_data_entry(d, labelled) for d in datasets],
         "cross_validation": {
             "method": f"GroupKFold({config.n_folds}) by source, out-of-fold scores of line units",
-            "scores": cross_validated_scores(labelled, oof, threshold),
+            "scores": cross_validated_scores(labelled, oof, per_dataset),
         },
     }
     step(f"writing {output_dir}")
@@ -194,22 +215,52 @@ def train(
     return load_model(output_dir)
 
 
+def _is_html(dataset: Dataset) -> bool:
+    """Whether a dataset's documents come with HTML features (pages, as clean_html sees them)."""
+    return bool(dataset.documents) and all(
+        p.html is not None for doc in dataset.documents for p in doc.paragraphs
+    )
+
+
 def _tune(
     labelled: LabelledUnits, oof: np.ndarray, datasets: Sequence[Dataset], config: TrainConfig
-) -> tuple[float, float]:
+) -> tuple[float, float, float]:
+    """Thresholds for plain text, for HTML pages, and for cutting pieces off a line.
+
+    Text and pages get their own removal threshold, each tuned on the datasets of its kind:
+    a page's blocks carry HTML evidence that plain text lacks, so their scores are not on
+    the same footing.
+    """
     labels = np.asarray(labelled.labels)
     pieces = np.asarray([u.piece for u in labelled.units])
     chars = np.asarray([len(u.text) for u in labelled.units])
     names = np.asarray(labelled.datasets)
-    targets = {
-        d.name: config.target_corpus_content_recall if d.is_corpus else config.target_content_recall
-        for d in datasets
-    }
     lines = ~pieces
-    threshold = tune_threshold(oof[lines], labels[lines], chars[lines], names[lines], targets)
-    content_chars = int(chars[lines & (labels == 0)].sum())
+
+    def targets(html: bool) -> dict[str, float]:
+        return {
+            d.name: config.target_corpus_content_recall
+            if d.is_corpus
+            else config.target_content_recall
+            for d in datasets
+            if _is_html(d) == html
+        }
+
+    text_targets, html_targets = targets(False), targets(True)
+    threshold = tune_threshold(oof[lines], labels[lines], chars[lines], names[lines], text_targets)
+    html_threshold = (
+        tune_threshold(oof[lines], labels[lines], chars[lines], names[lines], html_targets)
+        if html_targets
+        else threshold
+    )
+    text_pieces = pieces & np.isin(names, list(text_targets))
+    content_chars = int(chars[lines & (labels == 0) & np.isin(names, list(text_targets))].sum())
     split = tune_split_threshold(
-        oof[pieces], labels[pieces], chars[pieces], content_chars, threshold,
+        oof[text_pieces],
+        labels[text_pieces],
+        chars[text_pieces],
+        content_chars,
+        threshold,
         config.max_piece_false_cuts,
     )
-    return threshold, split
+    return threshold, html_threshold, split

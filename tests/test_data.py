@@ -1,0 +1,89 @@
+"""The labelled JSONL format: round trip, rendering with joins, and errors that cite file:line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from declutter.data import DataFormatError, parse_document, read_jsonl, write_jsonl
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sample() -> dict:
+    return {
+        "id": "d1",
+        "source": "s.example",
+        "separator": "\n",
+        "paragraphs": [
+            {"text": "By Acme", "label": "insert", "kind": "lead_gen"},
+            {"text": "In May it rose.", "label": "content", "join": ""},
+            {"text": "Read more: X", "label": "insert", "kind": "related", "join": " "},
+            {"text": "Tail", "label": None},
+        ],
+    }
+
+
+def test_render_applies_joins_and_reports_exact_spans() -> None:
+    doc = parse_document(sample())
+    text, spans = doc.render()
+    assert text == "By AcmeIn May it rose. Read more: X\nTail"
+    assert [text[a:b] for a, b in spans] == [p.text for p in doc.paragraphs]
+
+
+def test_write_then_read_gives_the_same_documents(tmp_path: Path) -> None:
+    doc = parse_document(sample())
+    path = tmp_path / "d.jsonl"
+    assert write_jsonl([doc, doc], path) == 2
+    assert list(read_jsonl(path)) == [doc, doc]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["paragraphs"][0].update(label="ad"), "label must be"),
+        (lambda d: d["paragraphs"][0].update(kind="popup"), "unknown kind 'popup'"),
+        (lambda d: d["paragraphs"][1].update(kind="advert"), "only inserts carry a kind"),
+        (lambda d: d.pop("source"), "'source'"),
+        (lambda d: d["paragraphs"][1].update(join="x"), "whitespace-only"),
+    ],
+)
+def test_bad_records_are_refused_with_file_and_line(tmp_path: Path, change, message: str) -> None:
+    good, bad = sample(), sample()
+    change(bad)
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(good) + "\n" + json.dumps(bad) + "\n", encoding="utf-8")
+    with pytest.raises(DataFormatError, match=message) as error:
+        list(read_jsonl(path))
+    assert f"{path}:2" in str(error.value)
+
+
+def test_training_data_jsonl_is_compiled_from_the_authoring_files() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "training_data" / "build.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_training_data_meets_its_documented_breadth() -> None:
+    docs = [
+        d
+        for name in ("train.jsonl", "test.jsonl")
+        for d in read_jsonl(ROOT / "training_data" / name)
+    ]
+    train_sources = {d.source for d in read_jsonl(ROOT / "training_data" / "train.jsonl")}
+    test_sources = {d.source for d in read_jsonl(ROOT / "training_data" / "test.jsonl")}
+    assert not train_sources & test_sources
+    assert len(docs) >= 400 and len(train_sources | test_sources) >= 40
+    assert {"en", "de", "fr", "es"} <= {d.lang for d in docs} and len({d.lang for d in docs}) >= 5
+    from declutter.kinds import INSERT_KINDS
+
+    assert {p.kind for d in docs for p in d.paragraphs if p.kind} == set(INSERT_KINDS)
+    glued = [d for d in docs if any(p.join == "" for p in d.paragraphs)]
+    assert len(glued) >= 40

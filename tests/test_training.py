@@ -1,0 +1,84 @@
+"""Retraining: the same command on the same data gives the same model, scores and card."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from declutter import clean, load_model
+from declutter.cli import main
+from declutter.training import TrainConfig, train
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = ROOT / "training_data" / "test.jsonl"
+FAST = TrainConfig(n_folds=3, hash_bits=16)
+
+TEXT = (
+    "The city council voted on Tuesday to extend the tram line to the airport.\n"
+    "Sign up for our newsletter to get the latest local news in your inbox.\n"
+    "Construction is expected to begin next spring and to last two years."
+)
+
+
+@pytest.fixture(scope="module")
+def two_models(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    first = tmp_path_factory.mktemp("first")
+    second = tmp_path_factory.mktemp("second")
+    train([str(SMALL)], first, config=FAST, verbose=False)
+    train([str(SMALL)], second, config=FAST, verbose=False)
+    return first, second
+
+
+def test_same_data_and_seed_give_an_identical_card_and_model_file(
+    two_models: tuple[Path, Path],
+) -> None:
+    first, second = two_models
+    card_one = json.loads((first / "card.json").read_text())
+    card_two = json.loads((second / "card.json").read_text())
+    assert card_one == card_two
+    assert (first / "model.joblib").read_bytes() == (second / "model.joblib").read_bytes()
+
+
+def test_same_data_and_seed_give_identical_predictions(two_models: tuple[Path, Path]) -> None:
+    first, second = two_models
+    one = clean(TEXT, model=load_model(first))
+    two = clean(TEXT, model=load_model(second))
+    assert one == two
+
+
+def test_the_card_records_data_versions_and_scores(two_models: tuple[Path, Path]) -> None:
+    card = json.loads((two_models[0] / "card.json").read_text())
+    assert card["training_data"][0]["name"] == str(SMALL)
+    assert len(card["training_data"][0]["sha256"]) == 64
+    assert card["training_data"][0]["documents"] == sum(1 for line in SMALL.open() if line.strip())
+    assert {"scikit-learn", "joblib", "declutter", "numpy"} <= set(card["versions"])
+    assert 0.0 < card["threshold"] <= card["split_threshold"] < 1.0
+    scores = card["cross_validation"]["scores"]["all"]
+    assert 0.0 <= scores["insert_f1"] <= 1.0 and scores["paragraphs"] > 100
+
+
+def test_the_threshold_meets_the_content_recall_target_out_of_fold(
+    two_models: tuple[Path, Path],
+) -> None:
+    card = json.loads((two_models[0] / "card.json").read_text())
+    assert card["cross_validation"]["scores"]["all"]["content_recall"] >= FAST.target_content_recall
+
+
+def test_a_different_seed_is_recorded_in_the_card(tmp_path: Path) -> None:
+    model = train(
+        [str(SMALL)],
+        tmp_path,
+        config=TrainConfig(n_folds=3, hash_bits=16, random_state=7),
+        verbose=False,
+    )
+    assert model.card["config"]["random_state"] == 7
+
+
+def test_train_command_reports_a_missing_data_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["train", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "m")])
+    assert code == 2
+    assert "does not exist" in capsys.readouterr().err
