@@ -1,0 +1,677 @@
+"""Loaders that turn the public extraction corpora into labelled documents.
+
+Each corpus in ``../shared/corpora`` (see its README) says in its own way which text of a page
+is the article. The loaders split every page into blocks with :mod:`declutter.html` and give
+each block a label in the :mod:`declutter.data` format, so the classifier can train and be
+measured on pages other people annotated.
+
+How blocks are labelled (per corpus):
+
+* **Page-level gold text** (scrapinghub_aeb ``articleBody``, dragnet ``content``, cleaneval
+  ``blocks`` joined, googletrends2017 ``content_text`` as a fallback): the block is aligned to
+  the gold by word 4-gram shingles after normalising both (NFKC, casefold, whitespace collapsed,
+  punctuation stripped from token edges). The share of the block's shingles found in the gold
+  decides: at least :data:`CONTENT_SHARE` -> ``"content"``, at most :data:`INSERT_SHARE` ->
+  ``"insert"``, in between -> ``None`` (kept as context, not trained on), unless nearly all
+  of the block's character 6-grams (spaces ignored) are in the gold, which rescues golds with
+  words glued at line breaks (cleaneval). Blocks of fewer than four words have no 4-grams and
+  single words match anywhere, so they are content only when their normalised text is a
+  whole-word substring of the gold *and* they touch a content block (directly or through a
+  run of such short blocks: headings, list items); found elsewhere -> ``None``; not found at
+  all -> ``"insert"``; blocks without any word -> ``None``. Blocks of very few long tokens
+  (Chinese, Japanese) use character 6-gram shingles instead. An ``<h1>`` missing from the
+  gold is ``None``: several golds leave the headline out by definition, and the headline is
+  not an insert.
+  For dragnet only ``content`` is gold, so user comments (the ``comments`` part) come out as
+  inserts.
+* **googletrends2017**: the annotators' element labels (``__label`` attributes of the raw page)
+  are used directly: a block whose visible characters lie at least 90 % under one label takes
+  it; ``main``/``title``/``subtitle`` -> content, no label or ``comment`` -> insert,
+  ``author``/``date``/``caption``/``image``/``video``/``footer`` and mixed blocks -> ``None``
+  (those are neither article text nor promotional inserts). The annotation attributes are
+  stripped from :attr:`Page.html`; the labels travel in :attr:`Page.element_labels`.
+* **trafilatura_eval**: a block containing a ``with`` snippet (normalised substring), or lying
+  inside one, is content; a block containing a ``without`` snippet is an insert when the
+  snippet makes up at least a third of the block or the block is mostly links (short
+  ``without`` snippets such as "Impressum" also occur inside article paragraphs), or when the
+  block lies inside a ``without`` snippet; both or neither -> ``None``.
+
+Kinds: corpus inserts carry kind ``None`` ("other"), except that an insert inside ``<nav>`` (or
+``role=navigation``) or with class/id words ``nav``/``menu``/``breadcrumb`` is
+``"navigation"``, ``cookie``/``consent``/``gdpr`` is ``"consent"`` and ``newsletter`` is
+``"newsletter"``: these names are unambiguous enough that the kind is almost always right.
+(``share``/``social`` is not used: share widgets wrap whole teaser cards, dates included.)
+
+Grouping key (``source``): the registered domain of the page URL (``www.`` and the subdomain
+dropped, two-level country suffixes such as ``co.uk`` kept). Corpora without a URL
+(dragnet, googletrends2017) use the page's canonical or ``og:url`` link, else the page id.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .data import LabelledDocument, LabelledParagraph
+from .html import HtmlBlock, annotated_blocks, page_blocks
+from .kinds import CONTENT, INSERT
+
+log = logging.getLogger(__name__)
+
+CORPORA = ("scrapinghub_aeb", "trafilatura_eval", "dragnet", "cleaneval", "googletrends2017")
+#: Corpora whose licences allow shipping a model trained on them.
+TRAINABLE = ("scrapinghub_aeb", "trafilatura_eval")
+
+CONTENT_SHARE = 0.7  # share of a block's shingles found in the gold to call it content
+INSERT_SHARE = 0.2  # at most this share found: the block is an insert
+GLUED_SHARE = 0.95  # character-shingle share that makes an in-between block content
+SHINGLE = 4
+CHAR_SHINGLE = 6
+LABEL_DOMINANCE = 0.9  # googletrends: share of a block's characters under its label
+WITHOUT_COVERAGE = 1 / 3  # trafilatura_eval: share of a block a `without` snippet must cover
+LINKY = 0.5  # link density above which a block is a link list
+
+_LANGUAGE = {"dragnet": "en", "cleaneval": "en", "googletrends2017": "en"}
+_GOOGLETRENDS_KINDS = {
+    "main": CONTENT,
+    "title": CONTENT,
+    "subtitle": CONTENT,
+    "": INSERT,
+    "comment": INSERT,
+}
+_MIXED = "mixed"
+_ANNOTATION_ATTRIBUTES = re.compile(rb"""\s__(?:label|boilernet_[A-Za-z_]+|num)\s*=\s*"[^"]*"+""")
+_ANNOTATION_ATTRIBUTES_SQ = re.compile(
+    rb"""\s__(?:label|boilernet_[A-Za-z_]+|num)\s*=\s*'[^']*'+"""
+)
+_CLEANEVAL_URL_LINE = re.compile(r"^\ufeff?\s*URL:\s*\S*\s*")  # a few golds keep it in a block
+_CLEANEVAL_WRAPPER = re.compile(rb"^\s*<text\s[^>]*>\s*|\s*</text>\s*$")
+_CANONICAL = (
+    re.compile(rb"""<link\b[^>]*\brel=["']?canonical["']?[^>]*\bhref=["']([^"'>\s]+)""", re.I),
+    re.compile(rb"""<link\b[^>]*\bhref=["']([^"'>\s]+)["'][^>]*\brel=["']?canonical""", re.I),
+    re.compile(rb"""<meta\b[^>]*\bproperty=["']og:url["'][^>]*\bcontent=["']([^"'>\s]+)""", re.I),
+    re.compile(rb"""<meta\b[^>]*\bcontent=["']([^"'>\s]+)["'][^>]*\bproperty=["']og:url""", re.I),
+)
+_SECOND_LEVEL = frozenset(
+    {"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "go", "gob", "mil", "nic", "gv"}
+)
+_KIND_WORDS = (
+    ("navigation", frozenset({"nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs"})),
+    ("consent", frozenset({"cookie", "cookies", "consent", "gdpr"})),
+    ("newsletter", frozenset({"newsletter"})),
+)
+
+
+class CorpusNotFoundError(FileNotFoundError):
+    """A corpus folder or its gold file is missing."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a corpus with its gold, before labelling.
+
+    ``html`` is the page as an extractor must see it (googletrends: annotation attributes
+    stripped; cleaneval: the organisers' ``<text>`` wrapper stripped). ``element_labels``
+    (googletrends only) gives, for each block of ``page_blocks(html)``, the annotators' label
+    covering it (``""`` unlabelled, ``"mixed"`` when no label covers 90 %).
+    """
+
+    corpus: str
+    id: str
+    source: str
+    html: bytes
+    gold_text: str | None
+    with_snippets: tuple[str, ...] = ()
+    without_snippets: tuple[str, ...] = ()
+    element_labels: tuple[str, ...] = ()
+    url: str | None = None
+
+
+# --------------------------------------------------------------------------- locations
+
+
+def default_corpora_root() -> Path | None:
+    """Where the corpora are: ``$DECLUTTER_CORPORA`` if set, else ``../shared/corpora`` next
+    to the repository, else None (callers then skip corpus work)."""
+    configured = os.environ.get("DECLUTTER_CORPORA")
+    if configured:
+        path = Path(configured).expanduser()
+        return path if path.is_dir() else None
+    candidate = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+    return candidate if candidate.is_dir() else None
+
+
+def _corpus_dir(corpus: str, root: str | Path) -> Path:
+    if corpus not in CORPORA:
+        raise ValueError(f"unknown corpus {corpus!r}; use one of: {', '.join(CORPORA)}")
+    folder = Path(root) / corpus
+    if not folder.is_dir():
+        raise CorpusNotFoundError(
+            f"corpus folder {folder} not found; pass the folder that holds {', '.join(CORPORA)}"
+            " (or set $DECLUTTER_CORPORA)"
+        )
+    return folder
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise CorpusNotFoundError(f"{path} not found; is the corpus folder complete?")
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _read_gz(path: Path) -> bytes:
+    with gzip.open(path, "rb") as handle:
+        return handle.read()
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def registered_domain(url: str) -> str | None:
+    """``https://www.news.example.co.uk/a`` -> ``example.co.uk`` (a heuristic, no suffix list:
+    the last two labels, or three under a two-letter country code with a generic second level).
+    """
+    try:
+        host = urlsplit(url.strip() if "//" in url else "//" + url.strip()).hostname
+    except ValueError:
+        return None
+    if not host or "." not in host:
+        return None
+    labels = host.rstrip(".").split(".")
+    if all(label.isdigit() for label in labels):
+        return host
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def _page_url(html: bytes) -> str | None:
+    """The canonical or og:url link of a page, if it declares one."""
+    head = html[:300_000]
+    for pattern in _CANONICAL:
+        match = pattern.search(head)
+        if match:
+            url = match.group(1).decode("ascii", errors="ignore")
+            if url.startswith(("http://", "https://", "//")):
+                return url
+    return None
+
+
+def _source(corpus: str, page_id: str, url: str | None, html: bytes) -> str:
+    for candidate in (url, _page_url(html)):
+        domain = registered_domain(candidate) if candidate else None
+        if domain:
+            return domain
+    return f"{corpus}:{page_id}"
+
+
+# --------------------------------------------------------------------------- page loaders
+
+
+def strip_annotations(html: bytes) -> bytes:
+    """Remove googletrends' ``__label`` (and BoilerNet's ``__boilernet_*``/``__num``)
+    attributes, including the stray quotes of typos such as ``__label="title""``."""
+    html = _ANNOTATION_ATTRIBUTES.sub(b"", html)
+    return _ANNOTATION_ATTRIBUTES_SQ.sub(b"", html)
+
+
+def _scrapinghub_pages(folder: Path, wanted: frozenset[str] | None) -> Iterator[Page]:
+    for page_id, entry in sorted(_read_json(folder / "ground-truth.json").items()):
+        if wanted is not None and page_id not in wanted:
+            continue
+        html = _read_gz(folder / "html" / f"{page_id}.html.gz")
+        url = entry.get("url")
+        source = _source("scrapinghub_aeb", page_id, url, html)
+        yield Page("scrapinghub_aeb", page_id, source, html, entry["articleBody"], url=url)
+
+
+def _trafilatura_pages(folder: Path, wanted: frozenset[str] | None) -> Iterator[Page]:
+    for key, entry in sorted(_read_json(folder / "evaldata.json").items()):
+        if wanted is not None and entry["file"] not in wanted:
+            continue
+        html = _read_gz(folder / entry["html_gz"])
+        key_url = key[1:] if key.startswith("xhttp") else key
+        url = key_url if key_url.startswith("http") else None
+        page_id = entry["file"]
+        source = _source("trafilatura_eval", page_id, url, html)
+        if source.startswith("trafilatura_eval:"):
+            source = _domain_from_file_name(page_id) or source
+        yield Page(
+            "trafilatura_eval",
+            page_id,
+            source,
+            html,
+            None,
+            tuple(entry.get("with") or ()),
+            tuple(entry.get("without") or ()),
+            url=url,
+        )
+
+
+def _domain_from_file_name(name: str) -> str | None:
+    """``nationnews.com-schools.html`` -> ``nationnews.com`` (trafilatura's ``hard::`` keys)."""
+    match = re.match(r"([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})[-.]", name.lower())
+    return registered_domain(match.group(1)) if match else None
+
+
+def _dragnet_pages(folder: Path, wanted: frozenset[str] | None) -> Iterator[Page]:
+    for root_id, entry in sorted(_read_json(folder / "gold.json").items()):
+        if wanted is not None and root_id not in wanted:
+            continue
+        html = _read_gz(folder / "html" / f"{root_id}.html.gz")
+        source = _source("dragnet", root_id, None, html)
+        yield Page("dragnet", root_id, source, html, _repair_utf16_gold(entry["content"]))
+
+
+def _repair_utf16_gold(text: str) -> str:
+    """Undo a UTF-16 gold file that was decoded as cp1252 (dragnet 39, 42, 49 start with
+    ``ÿþ`` and have a NUL after every letter)."""
+    if not text.startswith(("ÿþ", "þÿ")) or text.count("\x00") < len(text) // 4:
+        return text
+    raw = b"".join(_cp1252_byte(char) for char in text)
+    return raw.decode("utf-16", errors="replace")
+
+
+def _cp1252_byte(char: str) -> bytes:
+    try:
+        return char.encode("cp1252")
+    except UnicodeEncodeError:  # bytes that cp1252 leaves undefined were kept as latin-1
+        return char.encode("latin-1") if ord(char) < 256 else b"?"
+
+
+def _cleaneval_pages(folder: Path, wanted: frozenset[str] | None) -> Iterator[Page]:
+    for number, entry in sorted(_read_json(folder / "gold.json").items(), key=_numeric_key):
+        if wanted is not None and number not in wanted:
+            continue
+        html = _CLEANEVAL_WRAPPER.sub(b"", _read_gz(folder / "html" / f"{number}.html.gz"))
+        blocks = (_CLEANEVAL_URL_LINE.sub("", block["text"]) for block in entry.get("blocks", ()))
+        gold = "\n\n".join(block for block in blocks if block)
+        url = entry.get("url")
+        yield Page(
+            "cleaneval", number, _source("cleaneval", number, url, html), html, gold, url=url
+        )
+
+
+def _numeric_key(item: tuple[str, Any]) -> tuple[int, str]:
+    return (int(item[0]) if item[0].isdigit() else 1 << 30, item[0])
+
+
+def _googletrends_pages(folder: Path, wanted: frozenset[str] | None) -> Iterator[Page]:
+    for page_id, entry in sorted(_read_json(folder / "labels.json").items()):
+        if wanted is not None and page_id not in wanted:
+            continue
+        raw = _read_gz(folder / "html" / f"{page_id}.html.gz")
+        html = strip_annotations(raw)
+        _, annotations = annotated_blocks(raw, annotation_attr="__label")
+        labels = tuple(_dominant_label(counts) for counts in annotations)
+        source = _source("googletrends2017", page_id, None, html)
+        yield Page(
+            "googletrends2017", page_id, source, html, entry.get("content_text"),
+            element_labels=labels,
+        )  # fmt: skip
+
+
+def _dominant_label(counts: dict[str, int]) -> str:
+    """The annotation label covering at least 90 % of a block's characters, else "mixed"."""
+    total = sum(counts.values())
+    merged: Counter[str] = Counter()
+    for value, chars in counts.items():
+        merged[_normalise_annotation(value)] += chars
+    label, chars = merged.most_common(1)[0] if merged else ("", 0)
+    return label if total and chars / total >= LABEL_DOMINANCE else _MIXED
+
+
+def _normalise_annotation(value: str) -> str:
+    """Fold the annotators' typos (``"main "``, ``"commen"``, ``'title"'``) to their kind."""
+    letters = re.sub(r"[^a-z]", "", value.lower())
+    if letters.startswith("commen"):
+        return "comment"
+    return letters
+
+
+_PAGE_LOADERS: dict[str, Callable[[Path, frozenset[str] | None], Iterator[Page]]] = {
+    "scrapinghub_aeb": _scrapinghub_pages,
+    "trafilatura_eval": _trafilatura_pages,
+    "dragnet": _dragnet_pages,
+    "cleaneval": _cleaneval_pages,
+    "googletrends2017": _googletrends_pages,
+}
+
+
+def load_pages(
+    corpus: str, root: str | Path, *, ids: Iterable[str] | None = None
+) -> Iterator[Page]:
+    """Yield the pages of one corpus (``root`` is the folder holding all corpora), in id
+    order; with ``ids``, only those pages (by :attr:`Page.id`), reading no other HTML file."""
+    folder = _corpus_dir(corpus, root)
+    return _PAGE_LOADERS[corpus](folder, None if ids is None else frozenset(ids))
+
+
+# --------------------------------------------------------------------------- matching
+
+
+_EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def normalise_tokens(text: str) -> list[str]:
+    """Words for matching: NFKC, casefolded, punctuation stripped from both ends."""
+    tokens = unicodedata.normalize("NFKC", text).casefold().split()
+    stripped = (_EDGE_PUNCTUATION.sub("", token) for token in tokens)
+    return [token for token in stripped if token]
+
+
+def normalise_text(text: str) -> str:
+    """The normalised tokens joined by single spaces."""
+    return " ".join(normalise_tokens(text))
+
+
+def _shingles(tokens: list[str], size: int = SHINGLE) -> set[tuple[str, ...]]:
+    return {tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
+
+
+def _char_shingles(text: str, size: int = CHAR_SHINGLE) -> set[str]:
+    compact = text.replace(" ", "")
+    return {compact[i : i + size] for i in range(len(compact) - size + 1)}
+
+
+class GoldText:
+    """A gold article text, indexed for asking how much of a block it contains."""
+
+    def __init__(self, text: str) -> None:
+        tokens = normalise_tokens(text)
+        self.padded = " " + " ".join(tokens) + " "
+        self.shingles = _shingles(tokens)
+        self._char_shingles: set[str] | None = None
+
+    def char_shingles(self) -> set[str]:
+        """Character shingles, built on first use (only CJK-like blocks need them)."""
+        if self._char_shingles is None:
+            self._char_shingles = _char_shingles(self.padded)
+        return self._char_shingles
+
+    def contains(self, normalised: str) -> bool:
+        """Whether normalised text occurs in the gold as whole words."""
+        return bool(normalised) and f" {normalised} " in self.padded
+
+    def glued_share(self, text: str) -> float:
+        """Share of the block's character shingles, spaces ignored, found in the gold: a
+        second opinion for blocks whose word share is in between, because some golds glue
+        words at line breaks (cleaneval: "the ReligiousRight for this series")."""
+        chars = _char_shingles(normalise_text(text))
+        return len(chars & self.char_shingles()) / len(chars) if chars else 0.0
+
+    def share(self, text: str) -> float | None:
+        """Share of the block's shingles found in the gold; None for blocks too short to
+        have any (the caller then falls back to a substring test)."""
+        tokens = normalise_tokens(text)
+        if len(tokens) >= SHINGLE:
+            mine = _shingles(tokens)
+            return len(mine & self.shingles) / len(mine)
+        joined = " ".join(tokens)
+        if len(joined) >= 4 * CHAR_SHINGLE:  # few but long tokens: unsegmented script
+            chars = _char_shingles(joined)
+            return len(chars & self.char_shingles()) / len(chars) if chars else None
+        return None
+
+
+# --------------------------------------------------------------------------- labelling
+
+
+def _labels_from_gold(blocks: list[HtmlBlock], gold: GoldText) -> list[str | None]:
+    """Align blocks to a page-level gold text (see the module docstring for the rules)."""
+    labels: list[str | None] = []
+    short_found: set[int] = set()
+    for i, block in enumerate(blocks):
+        share = gold.share(block.text)
+        normalised = normalise_text(block.text)
+        if not normalised:  # no word at all ("--", "|"): nothing to learn from
+            labels.append(None)
+        elif share is None:
+            found = gold.contains(normalised)
+            labels.append(None if found else INSERT)
+            if found:
+                short_found.add(i)
+        else:
+            label = _label_for_share(share)
+            if label is None and gold.glued_share(block.text) >= GLUED_SHARE:
+                label = CONTENT
+            labels.append(label)
+    _spread_content_to_short_blocks(labels, short_found)
+    for i, block in enumerate(blocks):
+        if labels[i] == INSERT and block.html["tag"] == "h1":
+            labels[i] = None
+    return labels
+
+
+def _spread_content_to_short_blocks(labels: list[str | None], short_found: set[int]) -> None:
+    """A short block found in the gold is content when a run of such blocks connects it to a
+    content block (a heading above a paragraph, items of a list in the article); elsewhere
+    (a menu item that happens to be a word of the article) it stays unlabelled."""
+    changed = True
+    while changed:
+        changed = False
+        for i in sorted(short_found):
+            if labels[i] == CONTENT:
+                continue
+            neighbours = (labels[j] for j in (i - 1, i + 1) if 0 <= j < len(labels))
+            if CONTENT in neighbours:
+                labels[i] = CONTENT
+                changed = True
+
+
+def _label_for_share(share: float) -> str | None:
+    if share >= CONTENT_SHARE:
+        return CONTENT
+    if share <= INSERT_SHARE:
+        return INSERT
+    return None
+
+
+def _labels_from_snippets(page: Page, blocks: list[HtmlBlock]) -> list[str | None]:
+    """trafilatura_eval: blocks that contain or sit inside a with/without snippet."""
+    with_texts = [text for text in map(normalise_text, page.with_snippets) if text]
+    without_texts = [text for text in map(normalise_text, page.without_snippets) if text]
+    labels: list[str | None] = []
+    for block in blocks:
+        text = normalise_text(block.text)
+        is_content = _touches(text, with_texts, min_coverage=0.0)
+        linky = block.html["link_density"] >= LINKY
+        is_insert = _touches(text, without_texts, min_coverage=0.0 if linky else WITHOUT_COVERAGE)
+        if is_content != is_insert:
+            labels.append(CONTENT if is_content else INSERT)
+        else:
+            labels.append(None)
+    return labels
+
+
+def _touches(text: str, snippets: list[str], *, min_coverage: float) -> bool:
+    """A snippet covering at least ``min_coverage`` of the block lies in it, or the block
+    (10 characters or more) lies inside a snippet."""
+    if not text:
+        return False
+    for snippet in snippets:
+        if snippet in text and len(snippet) >= min_coverage * len(text):
+            return True
+        if len(text) >= 10 and text in snippet:
+            return True
+    return False
+
+
+def _labels_from_annotations(page: Page, blocks: list[HtmlBlock]) -> list[str | None]:
+    """googletrends2017: map the annotators' element label of each block."""
+    return [_GOOGLETRENDS_KINDS.get(label) for label in page.element_labels]
+
+
+def insert_kind(block: HtmlBlock) -> str | None:
+    """The insert kind the markup makes obvious (nav, cookie, newsletter, share), else None."""
+    if block.html["in_semantic"] == "nav":
+        return "navigation"
+    words = set(block.html["class_words"].split())
+    for kind, names in _KIND_WORDS:
+        if words & names:
+            return kind
+    return None
+
+
+def _block_labels(page: Page, blocks: list[HtmlBlock]) -> list[str | None]:
+    if page.corpus == "trafilatura_eval":
+        return _labels_from_snippets(page, blocks)
+    if page.corpus == "googletrends2017" and len(page.element_labels) == len(blocks):
+        return _labels_from_annotations(page, blocks)
+    if page.corpus == "googletrends2017":
+        log.warning("googletrends %s: element labels do not match the blocks; using content_text",
+                    page.id)  # fmt: skip
+    return _labels_from_gold(blocks, GoldText(page.gold_text or ""))
+
+
+def label_page(page: Page) -> LabelledDocument:
+    """Every block of the page as a labelled paragraph (features in ``html``)."""
+    blocks = page_blocks(page.html)
+    if not blocks:
+        raise ValueError(f"{page.corpus} page {page.id} has no visible text blocks")
+    labels = _block_labels(page, blocks)
+    paragraphs = tuple(
+        LabelledParagraph(
+            text=block.text,
+            label=label,
+            kind=insert_kind(block) if label == INSERT else None,
+            html=block.html,
+        )
+        for block, label in zip(blocks, labels, strict=True)
+    )
+    meta: dict[str, Any] = {"corpus": page.corpus}
+    if page.url:
+        meta["url"] = page.url
+    return LabelledDocument(
+        id=f"{page.corpus}:{page.id}",
+        source=page.source,
+        paragraphs=paragraphs,
+        lang=_LANGUAGE.get(page.corpus, "und"),
+        genre="web",
+        separator="\n\n",
+        meta=meta,
+    )
+
+
+def article_window(doc: LabelledDocument, window: int) -> LabelledDocument | None:
+    """Keep the article region (first to last content paragraph) and ``window`` paragraphs on
+    each side: what a scraper that found the article roughly would hand us. None when the
+    document has no content paragraph."""
+    content_at = [i for i, p in enumerate(doc.paragraphs) if p.label == CONTENT]
+    if not content_at:
+        return None
+    start = max(0, content_at[0] - window)
+    end = content_at[-1] + window + 1
+    meta = {**doc.meta, "window": window, "window_start": start}
+    return LabelledDocument(
+        doc.id, doc.source, doc.paragraphs[start:end], doc.lang, doc.genre, doc.separator, meta
+    )
+
+
+def _label_or_none(page: Page) -> LabelledDocument | None:
+    try:
+        return label_page(page)
+    except Exception as error:  # one bad page must not stop a corpus
+        log.warning("skipped %s page %s: %s", page.corpus, page.id, error)
+        return None
+
+
+def load_corpus(
+    corpus: str,
+    root: str | Path,
+    *,
+    window: int | None = None,
+    n_jobs: int = 1,
+    ids: Iterable[str] | None = None,
+) -> Iterator[LabelledDocument]:
+    """Labelled documents of one corpus, in page order.
+
+    ``window`` keeps only the article region plus that many blocks either side (documents
+    without content are then skipped). ``n_jobs`` > 1 labels pages in parallel with joblib.
+    ``ids`` restricts the corpus to those pages. Pages that fail to parse are logged and
+    skipped.
+    """
+    if window is not None and window < 0:
+        raise ValueError(f"window must be >= 0 (blocks either side of the article), not {window}")
+    pages = load_pages(corpus, root, ids=ids)
+    skipped = 0
+    for doc in _map_pages(pages, n_jobs):
+        if doc is not None and window is not None:
+            doc = article_window(doc, window)
+        if doc is None:
+            skipped += 1
+            continue
+        yield doc
+    if skipped:
+        log.info("%s: %d pages skipped (no blocks, no content in window, or parse failure)",
+                 corpus, skipped)  # fmt: skip
+
+
+def _map_pages(pages: Iterable[Page], n_jobs: int) -> Iterator[LabelledDocument | None]:
+    if n_jobs == 1:
+        yield from map(_label_or_none, pages)
+        return
+    from joblib import Parallel, delayed
+
+    tasks = (delayed(_label_or_none)(page) for page in pages)
+    try:
+        parallel = Parallel(n_jobs=n_jobs, return_as="generator", batch_size=8)
+    except TypeError:  # joblib < 1.3 has no generator output: collect the list instead
+        parallel = Parallel(n_jobs=n_jobs, batch_size=8)
+    yield from parallel(tasks)
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def label_stats(docs: Iterable[LabelledDocument]) -> dict[str, int]:
+    """Counts of documents, sources and content / insert / unlabelled blocks."""
+    counts: Counter[str] = Counter()
+    sources: set[str] = set()
+    for doc in docs:
+        counts["docs"] += 1
+        sources.add(doc.source)
+        for para in doc.paragraphs:
+            counts[{CONTENT: "content", INSERT: "insert"}.get(para.label or "", "none")] += 1
+    return {"docs": counts["docs"], "sources": len(sources), "content": counts["content"],
+            "insert": counts["insert"], "none": counts["none"]}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _cli_root() -> Path | None:
+    return default_corpora_root()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m declutter.corpora [corpus ...] [--window N]``: print label statistics."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("corpora", nargs="*", default=list(CORPORA), help=", ".join(CORPORA))
+    parser.add_argument("--root", type=Path, default=None, help="folder holding the corpora")
+    parser.add_argument("--window", type=int, default=None)
+    parser.add_argument("--jobs", type=int, default=1)
+    args = parser.parse_args(argv)
+    root = args.root or _cli_root()
+    if root is None:
+        parser.error("corpora not found: pass --root or set $DECLUTTER_CORPORA")
+    for corpus in args.corpora:
+        stats = label_stats(load_corpus(corpus, root, window=args.window, n_jobs=args.jobs))
+        print(corpus, json.dumps(stats))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,491 @@
+"""Turn an HTML page into visible text blocks, each with a few structural features.
+
+A *block* is the text a browser would lay out between two block-level boundaries: a ``<p>``,
+a ``<li>``, a ``<td>``, or the inline text that sits directly in a ``<div>`` together with its
+``<a>``/``<span>``/``<b>`` children. Blocks are the paragraphs that the classifier scores when
+it cleans a page, and the units that the corpus loaders (:mod:`declutter.corpora`) label.
+
+Why the features look the way they do: boilerplate gives itself away in markup more than in
+words (a teaser is mostly link text, a menu sits in ``<nav>``, a sign-up box has class
+``newsletter``), so each block carries its link density, the class/id words of its element and
+a few ancestors, its depth, and the nearest semantic container. The feature dict always has the
+same keys so it can be stored in JSONL and vectorised without special cases.
+
+Two hard requirements shape the code:
+
+* **No recursion.** Real pages (and hostile ones) nest tens of thousands of elements; the tree
+  is walked with an explicit stack, carrying the ancestor context down, so depth costs memory,
+  not Python stack frames.
+* **One parse, one pass.** This runs on every page :func:`declutter.clean_html` sees, so there
+  is no per-node ``find_parents`` and no second traversal.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+log = logging.getLogger(__name__)
+
+#: Elements whose content is never visible text (``rt``/``rp``: ruby readings, which would
+#: otherwise be spliced into the base text).
+DROPPED_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "svg", "math", "head", "iframe", "object",
+        "embed", "canvas", "select", "option", "optgroup", "datalist", "title", "meta", "link",
+        "audio", "video", "source", "track", "map", "frameset", "frame", "rt", "rp",
+    }
+)  # fmt: skip
+
+#: Elements that start and end a block (HTML's block-level and table elements, plus br/hr).
+BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd",
+        "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure",
+        "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html",
+        "legend", "li", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table",
+        "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "noframes", "listing", "plaintext",
+        "xmp", "textarea", "output", "search",
+    }
+)  # fmt: skip
+
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+LIST_ITEM_TAGS = frozenset({"li", "dt", "dd"})
+TABLE_TAGS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption"})
+SEMANTIC_TAGS = frozenset({"article", "main", "aside", "nav", "footer", "header", "form"})
+#: ARIA landmark roles that mean the same as a semantic element (sites use either).
+ROLE_TO_SEMANTIC = {
+    "article": "article",
+    "main": "main",
+    "complementary": "aside",
+    "navigation": "nav",
+    "contentinfo": "footer",
+    "banner": "header",
+    "form": "form",
+    "search": "form",
+}
+
+#: The keys of :attr:`HtmlBlock.html`, in a fixed order.
+FEATURE_KEYS = (
+    "tag", "link_density", "class_words", "depth", "heading", "list_item", "in_table",
+    "in_semantic",
+)  # fmt: skip
+
+CLASS_WORD_ANCESTORS = 6  # the block element plus this many ancestors contribute class words
+MAX_CLASS_WORDS = 20
+_MAX_ATTRIBUTE_CHARS = 400  # longer class/id values are cut: they are generated, not meaningful
+
+_CAMEL_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.IGNORECASE
+)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:\-]+)""")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_SNIFF_BYTES = 4096
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def decode_html(data: bytes, encoding: str | None = None) -> str:
+    """Decode page bytes to text, never raising on bad bytes.
+
+    Order: an explicit ``encoding`` wins (an unknown codec name is logged and ignored); then a
+    byte-order mark; then strict UTF-8 when the page has non-ASCII bytes; then a ``<meta>``
+    (or XML declaration) charset in the first 4 KB if the bytes decode strictly with it; then
+    cp1252 with replacement characters.
+
+    Why UTF-8 is tried before the meta charset: a meta that lies must not win, and the common
+    lie is ``iso-8859-1`` on a UTF-8 page. Single-byte codecs decode *any* bytes, so "decodes
+    strictly" cannot catch that lie, whereas text in another encoding almost never happens to
+    be valid UTF-8 with non-ASCII bytes in it.
+    """
+    if encoding:
+        codec = _codec_name(encoding)
+        if codec is not None:
+            return data.decode(codec, errors="replace")
+        log.warning("unknown encoding %r ignored; detecting the charset from the bytes", encoding)
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec, errors="replace")
+    if not data.isascii():
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    declared = _declared_charset(data[:_SNIFF_BYTES])
+    if declared is not None:
+        try:
+            return data.decode(declared)
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _codec_name(label: str) -> str | None:
+    """Python's name for a charset label, or None if Python has no such codec."""
+    try:
+        name = codecs.lookup(label.strip().strip("\"'")).name
+    except (LookupError, ValueError):
+        return None
+    # Browsers read latin-1 labels as windows-1252 (WHATWG Encoding), and so do we.
+    return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
+
+
+def _declared_charset(head: bytes) -> str | None:
+    """The charset a page's ``<meta>`` or XML declaration names, if Python knows it."""
+    match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    if match is None:
+        return None
+    codec = _codec_name(match.group(1).decode("ascii", errors="ignore"))
+    # A page that reached us as bytes with a meta saying UTF-16/32 is ASCII-compatible in
+    # practice (the meta was copied from elsewhere); WHATWG says to read it as UTF-8.
+    if codec is not None and codec.startswith(("utf-16", "utf-32")):
+        return "utf-8"
+    return codec
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class HtmlBlock:
+    """One block of visible text and what the markup says about it.
+
+    ``html`` always has the keys of :data:`FEATURE_KEYS` and only JSON types, so it can be
+    written to JSONL as it is:
+
+    * ``tag``: the innermost block-level element holding the text (``"p"``, ``"li"``, ...);
+    * ``link_density``: share of the block's non-space characters inside ``<a>`` (0..1);
+    * ``class_words``: words of the class/id attributes of that element and up to six
+      ancestors, innermost first, de-duplicated, at most 20, space-joined;
+    * ``depth``: number of element ancestors of that element (``<html>`` is 0, ``<body>`` 1);
+    * ``heading`` (h1-h6), ``list_item`` (li/dt/dd), ``in_table`` (inside a table): booleans;
+    * ``in_semantic``: the nearest enclosing ``article``/``main``/``aside``/``nav``/
+      ``footer``/``header``/``form`` (or the same ARIA landmark role), else ``""``.
+    """
+
+    text: str
+    html: dict[str, Any]
+
+
+@dataclass
+class _Context:
+    """What an element passes down to its descendants while the tree is walked."""
+
+    depth: int
+    class_chain: tuple[tuple[str, ...], ...]  # class/id words of this element and ancestors
+    in_table: bool
+    semantic: str
+    block_tag: str  # the innermost block-level element
+    block_depth: int
+    block_chain: tuple[tuple[str, ...], ...]
+    in_link: bool
+    annotation: str | None  # value of the nearest ``annotation_attr`` (corpus loaders only)
+
+
+class _BlockBuilder:
+    """Collects the text pieces of the block being read and turns them into blocks."""
+
+    def __init__(self, track_annotations: bool) -> None:
+        self.blocks: list[HtmlBlock] = []
+        self.annotations: list[dict[str, int]] = []
+        self._track = track_annotations
+        self._pieces: list[str] = []
+        self._link_chars = 0
+        self._chars = 0
+        self._annotation_chars: dict[str, int] = {}
+        self._context: _Context | None = None
+
+    def add(self, text: str, context: _Context) -> None:
+        """Append a text node to the current block."""
+        self._pieces.append(text)
+        if self._context is None:
+            self._context = context
+        visible = _visible_length(text)
+        self._chars += visible
+        if context.in_link:
+            self._link_chars += visible
+        if self._track and visible:
+            key = context.annotation or ""
+            self._annotation_chars[key] = self._annotation_chars.get(key, 0) + visible
+
+    def flush(self) -> None:
+        """End the current block (at a block boundary); empty blocks vanish."""
+        if self._pieces and self._chars:
+            text = " ".join("".join(self._pieces).split())
+            if text:
+                self.blocks.append(HtmlBlock(text, self._features()))
+                if self._track:
+                    self.annotations.append(self._annotation_chars)
+        self._pieces = []
+        self._link_chars = 0
+        self._chars = 0
+        self._annotation_chars = {}
+        self._context = None
+
+    def _features(self) -> dict[str, Any]:
+        context = self._context
+        assert context is not None
+        tag = context.block_tag
+        return {
+            "tag": tag,
+            "link_density": round(self._link_chars / self._chars, 4),
+            "class_words": _join_class_words(context.block_chain),
+            "depth": context.block_depth,
+            "heading": tag in HEADING_TAGS,
+            "list_item": tag in LIST_ITEM_TAGS,
+            "in_table": context.in_table,
+            "in_semantic": context.semantic,
+        }
+
+
+def _visible_length(text: str) -> int:
+    """Number of non-whitespace characters (the unit of link density)."""
+    return len("".join(text.split()))
+
+
+def _join_class_words(chain: tuple[tuple[str, ...], ...]) -> str:
+    """Class/id words from the block element outwards, de-duplicated, at most 20."""
+    seen: dict[str, None] = {}
+    for words in reversed(chain):
+        for word in words:
+            seen.setdefault(word, None)
+            if len(seen) >= MAX_CLASS_WORDS:
+                return " ".join(seen)
+    return " ".join(seen)
+
+
+def class_words(value: str) -> tuple[str, ...]:
+    """Lower-cased alphabetic words of a class or id value: ``"articleBody-2 promo_box"``
+    gives ``("article", "body", "promo", "box")``. One-letter words are dropped (grid noise).
+    """
+    words = _CAMEL_WORDS.findall(value[:_MAX_ATTRIBUTE_CHARS])
+    return tuple(word.lower() for word in words if len(word) > 1)
+
+
+def _element_words(attrs: Any) -> tuple[str, ...]:
+    """Class and id words of one element (bs4 gives ``class`` as a list, lxml as a string)."""
+    parts: list[str] = []
+    for name in ("class", "id"):
+        value = attrs.get(name)
+        if value:
+            parts.append(" ".join(value) if isinstance(value, list) else str(value))
+    return class_words(" ".join(parts)) if parts else ()
+
+
+def _is_hidden(attrs: Any) -> bool:
+    if "hidden" in attrs:
+        return True
+    if str(attrs.get("aria-hidden", "")).strip().lower() == "true":
+        return True
+    style = attrs.get("style")
+    return bool(style) and _DISPLAY_NONE.search(str(style)[:_MAX_ATTRIBUTE_CHARS]) is not None
+
+
+def _child_context(
+    name: str, attrs: Any, parent: _Context, annotation_attr: str | None
+) -> _Context:
+    """The context an element hands to its children: the ancestor facts carried down."""
+    words = _element_words(attrs) if attrs else ()
+    chain = (*parent.class_chain[-CLASS_WORD_ANCESTORS:], words)
+    semantic = parent.semantic
+    if name in SEMANTIC_TAGS:
+        semantic = name
+    elif attrs and "role" in attrs:
+        semantic = ROLE_TO_SEMANTIC.get(str(attrs["role"]).strip().lower(), semantic)
+    is_block = name in BLOCK_TAGS
+    annotation = parent.annotation
+    if annotation_attr is not None and attrs and annotation_attr in attrs:
+        annotation = str(attrs[annotation_attr]).strip()
+    depth = parent.depth + 1
+    return _Context(
+        depth=depth,
+        class_chain=chain,
+        in_table=parent.in_table or name in TABLE_TAGS,
+        semantic=semantic,
+        block_tag=name if is_block else parent.block_tag,
+        block_depth=depth if is_block else parent.block_depth,
+        block_chain=chain if is_block else parent.block_chain,
+        in_link=parent.in_link or name == "a",
+        annotation=annotation,
+    )
+
+
+_ROOT_CONTEXT = _Context(-1, (), False, "", "body", 0, (), False, None)
+_ENTER, _FLUSH, _TEXT = 0, 1, 2
+
+
+def _walk_lxml(root: Any, builder: _BlockBuilder, annotation_attr: str | None) -> None:
+    """Visit an lxml tree once with an explicit stack (no recursion).
+
+    lxml keeps the text after an element in its ``tail``, which belongs to the parent's
+    context; it is pushed before the element's children so that it comes out after them.
+    """
+    stack: list[tuple[int, Any, Any]] = [(_ENTER, root, _ROOT_CONTEXT)]
+    while stack:
+        action, node, context = stack.pop()
+        if action == _TEXT:
+            builder.add(node, context)
+            continue
+        if action == _FLUSH:
+            builder.flush()
+            continue
+        if node.tail:
+            stack.append((_TEXT, node.tail, context))
+        name = node.tag
+        if not isinstance(name, str):  # comment, processing instruction, entity
+            continue
+        attrs = node.attrib
+        if name in DROPPED_TAGS or (attrs and _is_hidden(attrs)):
+            continue
+        child_context = _child_context(name, attrs, context, annotation_attr)
+        if name in BLOCK_TAGS:
+            builder.flush()
+            stack.append((_FLUSH, None, None))
+        stack.extend((_ENTER, child, child_context) for child in reversed(node))
+        if node.text:
+            builder.add(node.text, child_context)
+    builder.flush()
+
+
+def _walk_soup(soup: Any, builder: _BlockBuilder, annotation_attr: str | None) -> None:
+    """Visit a BeautifulSoup tree once with an explicit stack (no recursion)."""
+    stack: list[tuple[int, Any, Any]] = [
+        (_ENTER, child, _ROOT_CONTEXT) for child in reversed(soup.contents)
+    ]
+    while stack:
+        action, node, context = stack.pop()
+        if action == _FLUSH:
+            builder.flush()
+            continue
+        if isinstance(node, Tag):
+            name = node.name.lower() if node.name else ""
+            attrs = node.attrs
+            if name in DROPPED_TAGS or (attrs and _is_hidden(attrs)):
+                continue
+            child_context = _child_context(name, attrs, context, annotation_attr)
+            if name in BLOCK_TAGS:
+                builder.flush()
+                stack.append((_FLUSH, None, None))
+            stack.extend((_ENTER, child, child_context) for child in reversed(node.contents))
+        elif type(node) is NavigableString:  # comments, doctypes, CDATA are subclasses
+            builder.add(str(node), context)
+    builder.flush()
+
+
+def _lxml_tree(text: str) -> Any | None:
+    """Parse with lxml directly (about 10x faster than through bs4), or None when lxml is
+    missing or gave up: libxml2 stops at 2,048 nested elements and drops what lies deeper."""
+    try:
+        from lxml import etree
+    except ImportError:
+        return None
+    parser = etree.HTMLParser(
+        remove_comments=True, remove_pis=True, huge_tree=True, no_network=True, encoding="utf-8"
+    )
+    try:
+        root = etree.fromstring(text.encode("utf-8", errors="replace"), parser)
+    except (etree.LxmlError, ValueError):
+        return None
+    if root is None or any(entry.level >= 3 for entry in parser.error_log):  # 3 = FATAL
+        return None
+    return root
+
+
+def _soup_tree(text: str) -> BeautifulSoup:
+    """Parse with bs4 (lxml's event interface when available, else html.parser)."""
+    try:
+        with warnings.catch_warnings():  # bs4 warns about XML-looking pages; we know
+            warnings.simplefilter("ignore")
+            return BeautifulSoup(text, "lxml")
+    except Exception as error:  # bs4: FeatureNotFound or a parser error
+        log.debug("bs4 with lxml failed (%s); using html.parser", error)
+        return BeautifulSoup(text, "html.parser")
+
+
+def _prepare(markup: str | bytes, encoding: str | None) -> str:
+    text = decode_html(markup, encoding) if isinstance(markup, bytes) else markup
+    # NUL and other C0 controls are invalid in HTML and make parsers stop or choke.
+    text = _CONTROL_CHARS.sub(" ", text)
+    # libxml2 drops everything after ``</html>``; browsers move it into the body, and so do
+    # we by removing the end tags (the parser closes the elements itself at the end).
+    text = _DOCUMENT_END_TAGS.sub(" ", text)
+    # <noscript> is dropped anyway; cutting it out first also stops a tag left open inside it
+    # (``<noscript><div></noscript>``, common) from swallowing the rest of the page.
+    return _NOSCRIPT.sub(" ", text) if "<noscript" in text or "<NOSCRIPT" in text else text
+
+
+_NOSCRIPT = re.compile(r"<noscript\b[^>]*>.*?</noscript\s*>", re.IGNORECASE | re.DOTALL)
+_DOCUMENT_END_TAGS = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def page_blocks(markup: str | bytes, *, encoding: str | None = None) -> list[HtmlBlock]:
+    """The visible text blocks of a page, in document order.
+
+    ``markup`` may be bytes (decoded with :func:`decode_html`, ``encoding`` overriding the
+    detection) or text. Scripts, styles, ``<head>``, forms' option lists, comments and hidden
+    elements (``hidden``, ``aria-hidden="true"``, ``display:none``) contribute nothing.
+    """
+    blocks, _ = annotated_blocks(markup, encoding=encoding)
+    return blocks
+
+
+def annotated_blocks(
+    markup: str | bytes, *, encoding: str | None = None, annotation_attr: str | None = None
+) -> tuple[list[HtmlBlock], list[dict[str, int]]]:
+    """Blocks plus, per block, how many visible characters carry each value of an attribute.
+
+    For pages whose annotators marked elements with an attribute (googletrends2017's
+    ``__label``): ``annotations[i]`` maps the nearest ancestor's attribute value ("" for none)
+    to the number of non-space characters of block ``i`` under it. Without
+    ``annotation_attr`` the second list is empty. The attribute never reaches the features.
+    """
+    text = _prepare(markup, encoding)
+    builder = _BlockBuilder(track_annotations=annotation_attr is not None)
+    root = _lxml_tree(text)
+    if root is not None:
+        _walk_lxml(root, builder, annotation_attr)
+    else:
+        _walk_soup(_soup_tree(text), builder, annotation_attr)
+    return builder.blocks, builder.annotations
+
+
+def blocks_to_text(blocks: list[HtmlBlock]) -> tuple[str, list[tuple[int, int]]]:
+    """The page text (block texts joined by a blank line) and each block's (start, end)."""
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for block in blocks:
+        spans.append((position, position + len(block.text)))
+        position += len(block.text) + 2
+    return "\n\n".join(block.text for block in blocks), spans
+
+
+__all__ = [
+    "BLOCK_TAGS",
+    "DROPPED_TAGS",
+    "FEATURE_KEYS",
+    "HtmlBlock",
+    "annotated_blocks",
+    "blocks_to_text",
+    "class_words",
+    "decode_html",
+    "page_blocks",
+]
