@@ -92,7 +92,9 @@ def _parse_paragraph(raw: Any, where: str) -> LabelledParagraph:
         known = ", ".join(INSERT_KINDS)
         raise DataFormatError(f"{where}: unknown kind {kind!r}; use one of: {known}")
     if kind is not None and label != INSERT:
-        raise DataFormatError(f"{where}: only inserts carry a kind (got kind {kind!r} on {label!r})")
+        raise DataFormatError(
+            f"{where}: only inserts carry a kind (got kind {kind!r} on {label!r})"
+        )
     join = raw.get("join")
     if join is not None and (not isinstance(join, str) or join.strip()):
         raise DataFormatError(f"{where}: 'join' must be a whitespace-only string (or empty)")
@@ -109,9 +111,7 @@ def parse_document(raw: Any, where: str = "<document>") -> LabelledDocument:
     paragraphs = raw.get("paragraphs")
     if not isinstance(paragraphs, list) or not paragraphs:
         raise DataFormatError(f"{where}: 'paragraphs' must be a non-empty list")
-    parsed = tuple(
-        _parse_paragraph(p, f"{where}: paragraph {i}") for i, p in enumerate(paragraphs)
-    )
+    parsed = tuple(_parse_paragraph(p, f"{where}: paragraph {i}") for i, p in enumerate(paragraphs))
     known = {"id", "source", "paragraphs", "lang", "genre", "separator"}
     return LabelledDocument(
         id=raw["id"],

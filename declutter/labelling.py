@@ -72,7 +72,11 @@ def prelabel(
             result = clean(path.read_text(encoding="utf-8"), model=model)
         if not result.segments:
             continue
-        records.append(labelled_record(path.stem, source or path.parent.name or "unknown", result, model.threshold))
+        records.append(
+            labelled_record(
+                path.stem, source or path.parent.name or "unknown", result, model.threshold
+            )
+        )
     records.sort(key=lambda r: _least_margin(r, model.threshold))
     with Path(output).open("w", encoding="utf-8") as handle:
         for record in records:

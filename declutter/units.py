@@ -42,21 +42,37 @@ def _label_code(label: str | None) -> int:
     return 1 if label == INSERT else 0
 
 
-def document_units(doc: LabelledDocument, doc_number: int, dataset: str, out: LabelledUnits) -> None:
+def document_units(
+    doc: LabelledDocument, doc_number: int, dataset: str, out: LabelledUnits
+) -> None:
     """Append the line units and edge-piece units of one document to ``out``."""
     count = len(doc.paragraphs)
     for index, para in enumerate(doc.paragraphs):
         label = _label_code(para.label)
         kind = para.kind or ("other" if label == 1 else None)
-        out.add(Unit(para.text, doc_number, index, count, False, para.html), label, doc.source, kind, dataset)
+        out.add(
+            Unit(para.text, doc_number, index, count, False, para.html),
+            label,
+            doc.source,
+            kind,
+            dataset,
+        )
         glued = para.join is not None and para.join in ("", " ")
         nxt = doc.paragraphs[index + 1] if index + 1 < count else None
         if glued or (nxt is not None and nxt.join in ("", " ")):
-            out.add(Unit(para.text, doc_number, index, count, True, para.html), label, doc.source, kind, dataset)
+            out.add(
+                Unit(para.text, doc_number, index, count, True, para.html),
+                label,
+                doc.source,
+                kind,
+                dataset,
+            )
             continue
         pieces = split_pieces(para.text, Span(0, len(para.text)))
         for _, span in edge_pieces(pieces):
-            piece = Unit(para.text[span.start : span.end], doc_number, index, count, True, para.html)
+            piece = Unit(
+                para.text[span.start : span.end], doc_number, index, count, True, para.html
+            )
             out.add(piece, label, doc.source, kind, dataset)
 
 
