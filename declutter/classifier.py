@@ -157,11 +157,11 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
                 hidden_layer_sizes=(64,),
                 alpha=1e-3,
                 learning_rate_init=3e-3,
-                max_iter=200,
+                max_iter=80,
                 batch_size=256,
                 early_stopping=True,
                 validation_fraction=0.1,
-                n_iter_no_change=8,
+                n_iter_no_change=5,
                 random_state=self.random_state,
             )
         return HistGradientBoostingClassifier(

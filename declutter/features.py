@@ -9,7 +9,8 @@ is what tells), and hashing in scikit-learn's compiled FeatureHasher.
 
 Bump :data:`FEATURE_VERSION` whenever a change here, or in the context features of
 :func:`declutter.classifier.context_matrix`, alters the numbers a model was fit on: a model
-records it, and loading refuses a mismatch (version 2 added the neighbours' shape).
+records it, and loading refuses a mismatch (version 2 added the neighbours' shape,
+version 3 dropped the unit's position in its document).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction import FeatureHasher
 
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 #: Only this many characters of a unit are read for character n-grams and token features.
 CHAR_PREFIX = 96
 TEXT_LIMIT = 2000
@@ -119,16 +120,14 @@ def text_measurements(text: str) -> list[float]:
 
 
 def position_measurements(unit: Unit) -> list[float]:
-    """Where the unit stands in its document, coarsely (fine positions fit the data set)."""
-    last = max(unit.count - 1, 1)
-    return [
-        unit.index / last,
-        float(unit.index == 0),
-        float(unit.index == unit.count - 1),
-        math.log1p(unit.index) / 5,
-        math.log1p(unit.count - 1 - unit.index) / 5,
-        float(unit.piece),
-    ]
+    """Whether the unit is a piece of a line, and how long its document is.
+
+    Deliberately *not* where the unit stands: in training data the first and last lines are
+    mostly boilerplate (page furniture, or the edges of an evaluation window), and a model
+    that learns that removes the last real paragraph of an already-clean article. Edges
+    reach the context step only as "no neighbour here", next to the neighbours' scores.
+    """
+    return [float(unit.piece), math.log1p(unit.count) / 6]
 
 
 def _tag_group(tag: str) -> str:

@@ -40,6 +40,8 @@ _SENTENCE_STARTERS = frozenset(
     tras ella ellos il lo gli uno una nel nella dal dalla con secondo dopo de het een op bij
     met na volgens""".split()
 )
+#: Names whose inner capital happens to start a sentence-starter word ("Linked|In").
+_CAMEL_CASE_NAMES = frozenset({"linkedin", "thein", "wein", "mein", "sein", "dein", "kein"})
 MAX_PIECES_PER_SIDE = 2
 
 
@@ -77,6 +79,8 @@ def _glue_cut(text: str, token: re.Match[str], cuts: list[int]) -> int | None:
     leaves a word that starts sentences ("In"), so it is the cut. Tokens such as "iPhone",
     "YouTube" or "McDonald" leave no such word and are not cut.
     """
+    if token.group().lower() in _CAMEL_CASE_NAMES:
+        return None
     for cut in cuts:
         if text[cut : token.end()].lower() in _SENTENCE_STARTERS:
             return cut

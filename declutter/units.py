@@ -1,19 +1,23 @@
 """Turn labelled documents into the labelled units the classifier is fit on.
 
-Each labelled paragraph is a line unit. Because ``clean()`` also scores the first and last
-sentences (or glued fragments) of a line as *pieces*, the edge pieces of every paragraph are
-added as piece units with the paragraph's label, and paragraphs glued to a neighbour in the
-rendered text are added as pieces too: the model then sees pieces as it will meet them.
+Training sees a document exactly as ``clean()`` will: the document is rendered to text
+(joins and all) and cut into lines and edge pieces by the same code. So a brand byline glued
+to the next paragraph ("By AcmeDataIn May...") is, in training as in use, a *piece* of a
+line whose other piece is content, and the context model learns what such a piece looks like
+next to its line. A line made of several labelled paragraphs takes their label when they
+agree and is unknown (context only) when they do not; each of its paragraphs becomes a
+piece with its own label. A line of one paragraph also gets its edge pieces (first and last
+sentences), labelled like the paragraph.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .data import LabelledDocument
+from .data import LabelledDocument, LabelledParagraph
 from .features import Unit
 from .kinds import INSERT
-from .paragraphs import Span, edge_pieces, split_pieces
+from .paragraphs import Span, edge_pieces, split_lines, split_pieces
 
 UNKNOWN = -1
 
@@ -42,37 +46,51 @@ def _label_code(label: str | None) -> int:
     return 1 if label == INSERT else 0
 
 
-def document_units(
-    doc: LabelledDocument, doc_number: int, dataset: str, out: LabelledUnits
-) -> None:
-    """Append the line units and edge-piece units of one document to ``out``."""
-    count = len(doc.paragraphs)
-    for index, para in enumerate(doc.paragraphs):
-        label = _label_code(para.label)
-        kind = para.kind or ("other" if label == 1 else None)
-        out.add(
-            Unit(para.text, doc_number, index, count, False, para.html),
-            label,
-            doc.source,
-            kind,
-            dataset,
-        )
-        glued = para.join is not None and para.join in ("", " ")
-        nxt = doc.paragraphs[index + 1] if index + 1 < count else None
-        if glued or (nxt is not None and nxt.join in ("", " ")):
-            out.add(
-                Unit(para.text, doc_number, index, count, True, para.html),
-                label,
-                doc.source,
-                kind,
-                dataset,
-            )
+def _kind(para: LabelledParagraph) -> str | None:
+    return para.kind or ("other" if para.label == INSERT else None)
+
+
+def _lines_of(doc: LabelledDocument, text: str, spans: list[tuple[int, int]]) -> list[Span]:
+    """The lines ``clean`` (plain text) or ``clean_html`` (blocks) would score."""
+    if all(p.html is not None for p in doc.paragraphs):
+        return [Span(a, b) for a, b in spans if a < b]
+    return split_lines(text)
+
+
+def document_units(doc: LabelledDocument, doc_number: int, dataset: str, out: LabelledUnits) -> None:
+    """Append the line units and piece units of one document to ``out``."""
+    text, spans = doc.render()
+    lines = _lines_of(doc, text, spans)
+    count = len(lines)
+    first = 0  # paragraphs before this index end before the current line
+    for index, line in enumerate(lines):
+        while first < len(spans) and spans[first][1] <= line.start:
+            first += 1
+        members = []
+        k = first
+        while k < len(spans) and spans[k][0] < line.end:
+            if spans[k][1] > line.start and spans[k][0] < spans[k][1]:
+                members.append(k)
+            k += 1
+        if not members:
             continue
-        pieces = split_pieces(para.text, Span(0, len(para.text)))
-        for _, span in edge_pieces(pieces):
-            piece = Unit(
-                para.text[span.start : span.end], doc_number, index, count, True, para.html
-            )
+        paras = [doc.paragraphs[k] for k in members]
+        html = paras[0].html
+        codes = {_label_code(p.label) for p in paras}
+        label = codes.pop() if len(codes) == 1 else UNKNOWN
+        kinds = {_kind(p) for p in paras}
+        kind = kinds.pop() if label == 1 and len(kinds) == 1 else ("other" if label == 1 else None)
+        unit = Unit(text[line.start : line.end], doc_number, index, count, False, html)
+        out.add(unit, label, doc.source, kind, dataset)
+        if len(members) > 1:
+            for k in members:
+                start, end = max(spans[k][0], line.start), min(spans[k][1], line.end)
+                piece = Unit(text[start:end].strip(), doc_number, index, count, True, html)
+                para = doc.paragraphs[k]
+                out.add(piece, _label_code(para.label), doc.source, _kind(para), dataset)
+            continue
+        for _, span in edge_pieces(split_pieces(text, line)):
+            piece = Unit(text[span.start : span.end], doc_number, index, count, True, html)
             out.add(piece, label, doc.source, kind, dataset)
 
 

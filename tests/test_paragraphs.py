@@ -52,3 +52,8 @@ def test_edge_pieces_never_include_every_piece() -> None:
     assert edge_pieces(spans[:1]) == []
     three = [pos for pos, _ in edge_pieces(spans[:3])]
     assert three == [0, 1, 2] and len(spans[:3]) == 3
+
+
+def test_linkedin_is_a_name_not_a_glue_point() -> None:
+    source = "She announced the move on LinkedIn yesterday, and shares rose."
+    assert len(split_pieces(source, split_lines(source)[0])) == 1
