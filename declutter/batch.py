@@ -1,11 +1,12 @@
 """Clean many documents: in batches, lazily, in order, optionally on several processes.
 
-Why batches: most of the cost of cleaning one short document is the fixed price of asking the
-model anything (building matrices, the gradient-boosted context model's call overhead), not
-the paragraphs themselves. :func:`declutter.core.score_units` scores the units of many prepared
-documents in one call, so a chunk of ``batch_size`` documents costs about as much as a few
-single ones. Each document's scores depend only on its own units, so a batch gives exactly
-the results that cleaning the documents one by one gives.
+Why batches: part of the cost of cleaning a document is the fixed price of asking the model
+anything (input checks, building matrices, per-call overhead of each estimator), not the
+paragraphs themselves. :func:`declutter.core.score_units` scores the units of many prepared
+documents in one call, so that price is paid once per chunk. Each document's scores depend
+only on its own units (and :func:`declutter.core.finish` rounds away the last-bit noise of
+matrix products of another size), so a batch gives exactly the results that cleaning the
+documents one by one gives; the tests check it.
 
 Why generators: a crawl does not fit in memory. The input is consumed ``batch_size`` documents
 at a time and each result is handed out as soon as its chunk is done, so memory holds a few
@@ -249,8 +250,8 @@ def clean_many(
 
     Results are exactly those of :func:`declutter.clean` on each text. ``texts`` may be any
     iterable, also an endless generator: it is read ``batch_size`` documents at a time, and
-    each chunk's paragraphs are scored in one model call (several times faster than one
-    call per document). ``n_jobs`` > 1 cleans chunks on that many worker processes (-1: one
+    each chunk's paragraphs are scored in one model call (less CPU per document than one
+    call each). ``n_jobs`` > 1 cleans chunks on that many worker processes (-1: one
     per core), each loading the model once. Arguments are checked now; each text is checked
     when it is read, with its position in the error message.
 

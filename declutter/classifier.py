@@ -193,7 +193,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         units: Sequence[Unit],
         y: Sequence[int],
         groups: Sequence[str] | None = None,
-        sample_weight: Sequence[float] | None = None,
+        sample_weight: Sequence[float] | np.ndarray | None = None,
         kinds: Sequence[str | None] | None = None,
         progress: Progress | None = None,
     ) -> ParagraphClassifier:
@@ -295,7 +295,7 @@ class UnitKinds:
             return ["other"] * len(rows)
         absolute = np.asarray(rows) + self._offset
         features = fold_parts(self._hashed[absolute], self._dense[absolute])
-        return [k if k in INSERT_KINDS else "other" for k in self._model.predict(features)]
+        return [str(k) if k in INSERT_KINDS else "other" for k in self._model.predict(features)]
 
 
 def _dense_block(X: sp.csr_matrix) -> np.ndarray:

@@ -23,8 +23,8 @@ class UsageError(Exception):
     """A problem with what the user asked for; printed without a traceback, exit code 2."""
 
 
-def read_input(name: str, encoding: str | None) -> str | bytes:
-    """Read a file (or stdin for ``-``) as text, or as bytes when no encoding is forced."""
+def read_input(name: str, encoding: str | None) -> str:
+    """Read a file (or stdin for ``-``) as text: ``encoding``, else UTF-8 (see decode_text)."""
     if name == "-":
         data = sys.stdin.buffer.read()
     else:
@@ -50,7 +50,9 @@ def decode_text(data: bytes, encoding: str | None, name: str) -> str:
         except LookupError:
             raise UsageError(f"unknown encoding {encoding!r}") from None
         except UnicodeDecodeError as error:
-            raise UsageError(f"{name} is not valid {encoding}: {error.reason} at byte {error.start}") from None
+            raise UsageError(
+                f"{name} is not valid {encoding}: {error.reason} at byte {error.start}"
+            ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -133,14 +135,19 @@ def clean_many_documents(args: argparse.Namespace, model: Any) -> int:
     else:
         documents = file_documents(names, html=html, encoding=args.encoding)
     pairs = clean_documents(
-        documents, html=html, n_jobs=args.jobs, batch_size=args.batch_size,
-        threshold=args.threshold, model=model, encoding=args.encoding,
-    )  # fmt: skip
+        documents,
+        html=html,
+        n_jobs=args.jobs,
+        batch_size=args.batch_size,
+        threshold=args.threshold,
+        model=model,
+        encoding=args.encoding,
+    )
     summary = Summary()
     with open_output(args.output) as output:
         try:
-            write_records(track(pairs, "cleaning"), output, html=html, full=args.json,
-                          summary=summary)  # fmt: skip
+            progress = track(pairs, "cleaning")
+            write_records(progress, output, html=html, full=args.json, summary=summary)
             output.flush()
         except BrokenPipeError:
             quiet_broken_pipe(output)
@@ -180,7 +187,9 @@ def command_train(args: argparse.Namespace) -> int:
     from .training import TrainConfig, train
 
     config = TrainConfig(random_state=args.seed)
-    model = train(args.data, args.output, corpora_root=args.corpora, config=config, verbose=not args.quiet)
+    model = train(
+        args.data, args.output, corpora_root=args.corpora, config=config, verbose=not args.quiet
+    )
     scores = model.card["cross_validation"]["scores"]["all"]
     print(
         f"wrote {args.output}: threshold {model.threshold}, cross-validated insert F1 "
@@ -230,24 +239,48 @@ def build_parser() -> argparse.ArgumentParser:
         "fields 'cleaned' and 'removed' added, plus a summary on stderr. Names ending in .gz "
         "are read and written gzip-compressed.",
     )
-    clean.add_argument("inputs", nargs="+", metavar="input",
-                       help="files, directories, glob patterns, or - for standard input")  # fmt: skip
+    clean.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="input",
+        help="files, directories, glob patterns, or - for standard input",
+    )
     clean.add_argument("--html", action="store_true", help="the inputs are HTML pages")
-    clean.add_argument("--json", action="store_true",
-                       help="print the full result as JSON (with many documents: add all "
-                       "segments and the threshold to each record)")  # fmt: skip
-    clean.add_argument("--jsonl", action="store_true",
-                       help="the inputs are JSON Lines; each record's --field is cleaned")  # fmt: skip
-    clean.add_argument("--field", default="text",
-                       help="with --jsonl: the field that holds the document (default: text)")  # fmt: skip
-    clean.add_argument("--warc", action="store_true",
-                       help="the inputs are WARC archives; their HTML responses are cleaned "
-                       "(needs: pip install 'declutter[warc]')")  # fmt: skip
+    clean.add_argument(
+        "--json",
+        action="store_true",
+        help="print the full result as JSON (with many documents: add all segments and the "
+        "threshold to each record)",
+    )
+    clean.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="the inputs are JSON Lines; each record's --field is cleaned",
+    )
+    clean.add_argument(
+        "--field",
+        default="text",
+        help="with --jsonl: the field that holds the document (default: text)",
+    )
+    clean.add_argument(
+        "--warc",
+        action="store_true",
+        help="the inputs are WARC archives; their HTML responses are cleaned "
+        "(needs: pip install 'declutter[warc]')",
+    )
     clean.add_argument("-o", "--output", help="write here instead of stdout (.gz compresses)")
-    clean.add_argument("--jobs", type=int, default=1,
-                       help="worker processes for many documents (default 1; -1: all cores)")  # fmt: skip
-    clean.add_argument("--batch-size", type=int, default=None,
-                       help="documents scored per model call (default 64, HTML 16)")  # fmt: skip
+    clean.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="worker processes for many documents (default 1; -1: all cores)",
+    )
+    clean.add_argument(
+        "--batch-size",
+        type=int,
+        default=None,
+        help="documents scored per model call (default 64, HTML 16)",
+    )
     clean.add_argument("--quiet", action="store_true", help="no summary line on stderr")
     clean.add_argument("--threshold", type=float, help="insert probability that removes (0-1)")
     clean.add_argument("--encoding", help="the input's encoding (default: UTF-8; HTML: detected)")

@@ -221,7 +221,7 @@ def clean(
     recall, is used. ``max_chars`` refuses longer input with an :class:`InputTooLargeError`
     instead of exhausting memory (``None`` lifts the limit).
 
-    >>> result = clean("Rates rose again on Tuesday, the central bank said, citing wages.\n\n"
+    >>> result = clean("Rates rose again on Tuesday, the central bank said, citing wages.\\n\\n"
     ...                "Sign up for our newsletter to get the latest news in your inbox.")
     >>> [segment.kind for segment in result.removed]
     ['newsletter']

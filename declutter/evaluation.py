@@ -27,9 +27,8 @@ def prepare_labelled(doc: LabelledDocument, number: int = 0) -> Prepared:
     """Prepare a labelled document as ``clean`` (plain text) or ``clean_html`` (blocks) would."""
     text, spans = doc.render()
     if _is_page(doc):
-        return prepare(
-            text, [Span(a, b) for a, b in spans], [p.html for p in doc.paragraphs], number
-        )  # type: ignore[misc]
+        html = [p.html or {} for p in doc.paragraphs]  # all present: _is_page checked
+        return prepare(text, [Span(a, b) for a, b in spans], html, number)
     return prepare(text, doc=number)
 
 

@@ -214,7 +214,7 @@ def unit_tokens(unit: Unit) -> list[str]:
     return tokens
 
 
-class UnitFeaturizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class UnitFeaturizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):  # type: ignore[call-arg]
     """Turn a sequence of :class:`Unit` into a sparse matrix: hashed tokens | shallow features.
 
     Stateless (hashing needs no vocabulary), so ``fit`` only records the input width.

@@ -421,7 +421,10 @@ def _soup_tree(text: str) -> BeautifulSoup:
 
 
 def _prepare(markup: str | bytes, encoding: str | None) -> str:
-    text = decode_html(markup, encoding) if isinstance(markup, bytes) else markup
+    if isinstance(markup, (bytes, bytearray)):
+        text = decode_html(bytes(markup), encoding)
+    else:
+        text = markup
     # NUL and other C0 controls are invalid in HTML and make parsers stop or choke.
     text = _CONTROL_CHARS.sub(" ", text)
     # libxml2 drops everything after ``</html>``; browsers move it into the body, and so do
@@ -429,10 +432,35 @@ def _prepare(markup: str | bytes, encoding: str | None) -> str:
     text = _DOCUMENT_END_TAGS.sub(" ", text)
     # <noscript> is dropped anyway; cutting it out first also stops a tag left open inside it
     # (``<noscript><div></noscript>``, common) from swallowing the rest of the page.
-    return _NOSCRIPT.sub(" ", text) if "<noscript" in text or "<NOSCRIPT" in text else text
+    return _cut_noscript(text) if "<noscript" in text or "<NOSCRIPT" in text else text
 
 
-_NOSCRIPT = re.compile(r"<noscript\b[^>]*>.*?</noscript\s*>", re.IGNORECASE | re.DOTALL)
+def _cut_noscript(text: str) -> str:
+    """Replace every ``<noscript ...>...</noscript>`` element with a space, in linear time.
+
+    Why not one regex with a lazy ``.*?``: from every ``<noscript>`` that is never closed it
+    would rescan the rest of the page, which is quadratic on a hostile page. Here each search
+    resumes where the previous one ended, and a missing ``>`` or closing tag ends the scan:
+    an element that opens later could not be complete either.
+    """
+    pieces: list[str] = []
+    position = 0
+    while (opening := _NOSCRIPT_OPEN.search(text, position)) is not None:
+        tag_end = text.find(">", opening.end())
+        if tag_end < 0:
+            break
+        closing = _NOSCRIPT_CLOSE.search(text, tag_end + 1)
+        if closing is None:
+            break
+        pieces.append(text[position : opening.start()])
+        pieces.append(" ")
+        position = closing.end()
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+_NOSCRIPT_OPEN = re.compile(r"<noscript\b", re.IGNORECASE)
+_NOSCRIPT_CLOSE = re.compile(r"</noscript\s*>", re.IGNORECASE)
 _DOCUMENT_END_TAGS = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 

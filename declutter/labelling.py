@@ -35,7 +35,7 @@ def labelled_record(doc_id: str, source: str, result: Cleaned, threshold: float)
             item["kind"] = segment.kind
         if previous_end is not None:
             gap = result.source[previous_end : segment.start]
-            if "\n" not in gap and "\r" not in gap:
+            if len(f"x{gap}x".splitlines()) == 1:  # same line: keep the exact join
                 item["join"] = gap
         paragraphs.append(item)
         previous_end = segment.end

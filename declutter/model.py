@@ -32,7 +32,8 @@ import joblib
 import sklearn
 
 from .classifier import ParagraphClassifier
-from .features import FEATURE_VERSION
+from .errors import DeclutterError
+from .features import FEATURE_VERSION, Unit
 
 MODEL_FILE = "model.joblib"
 CARD_FILE = "card.json"
@@ -41,7 +42,7 @@ CARD_FORMAT = 1
 FALLBACK_THRESHOLD = 0.5
 
 
-class ModelError(RuntimeError):
+class ModelError(DeclutterError, RuntimeError):
     """A model file or its card is missing, damaged, or from an incompatible version."""
 
 
@@ -117,6 +118,7 @@ def read_card(directory: Path) -> dict[str, Any]:
         ) from None
     if not isinstance(card, dict) or "model_sha256" not in card:
         raise ModelError(f"the model card {card_path} lacks model_sha256; retrain the model")
+    _check_card_fields(card, card_path)
     if card.get("feature_version") != FEATURE_VERSION:
         raise ModelError(
             f"the model at {directory} was trained with feature version "
@@ -124,6 +126,36 @@ def read_card(directory: Path) -> dict[str, Any]:
             f"{FEATURE_VERSION}. Retrain it: `declutter train DATA... -o {directory}`."
         )
     return card
+
+
+def _check_card_fields(card: dict[str, Any], card_path: Path) -> None:
+    """Refuse a card whose fields have the wrong type, naming the field."""
+    model_file = card.get("model_file", MODEL_FILE)
+    if not isinstance(model_file, str) or Path(model_file).name != model_file or not model_file:
+        raise ModelError(
+            f"the model card {card_path} has a bad model_file {model_file!r}: it must be a "
+            "file name inside the model directory"
+        )
+    if not isinstance(card.get("versions", {}), dict):
+        raise ModelError(f"the model card {card_path} has a bad versions field; retrain")
+    for name in ("threshold", "html_threshold", "split_threshold"):
+        value = card.get(name, 0.5)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise ModelError(
+                f"the model card {card_path} has a bad {name} {value!r}: it must be a number "
+                "between 0 and 1"
+            )
+
+
+def _smoke_test(classifier: ParagraphClassifier, model_path: Path) -> None:
+    """Score one line, so that a pickle of another declutter's classifier fails at load."""
+    try:
+        classifier.score([Unit("A short smoke-test sentence.", 0, 0, 1)])
+    except Exception as error:
+        raise ModelError(
+            f"{model_path} was written by another version of declutter and cannot score "
+            f"({error!r}); retrain it with `declutter train`"
+        ) from None
 
 
 def load_model(path: str | Path | None = None) -> Model:
@@ -164,6 +196,7 @@ def _load_verified(directory: Path) -> Model:
         raise ModelError(f"could not read {model_path}: {error!r}; retrain or reinstall") from None
     if not isinstance(classifier, ParagraphClassifier):
         raise ModelError(f"{model_path} holds a {type(classifier).__name__}, not a declutter model")
+    _smoke_test(classifier, model_path)
     return Model(classifier, card, directory)
 
 

@@ -83,7 +83,8 @@ class Cleaned:
                 continue
             if previous is not None:
                 gap = self.source[previous.end : segment.start]
-                parts.append(gap if "\n" not in gap and "\r" not in gap else PARAGRAPH_BREAK)
+                same_line = len(f"x{gap}x".splitlines()) == 1  # any line break splits
+                parts.append(gap if same_line else PARAGRAPH_BREAK)
             elif parts:
                 parts.append(PARAGRAPH_BREAK)
             parts.append(segment.text)

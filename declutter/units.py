@@ -57,7 +57,9 @@ def _lines_of(doc: LabelledDocument, text: str, spans: list[tuple[int, int]]) ->
     return split_lines(text)
 
 
-def document_units(doc: LabelledDocument, doc_number: int, dataset: str, out: LabelledUnits) -> None:
+def document_units(
+    doc: LabelledDocument, doc_number: int, dataset: str, out: LabelledUnits
+) -> None:
     """Append the line units and piece units of one document to ``out``."""
     text, spans = doc.render()
     lines = _lines_of(doc, text, spans)

@@ -26,8 +26,12 @@ def load_cases() -> list[Any]:
             case = json.loads(line)
             marks = []
             if case.get("expect") == "fail":
-                marks.append(pytest.mark.xfail(strict=True, reason=case.get("why", "known failure")))
-            params.append(pytest.param(case, id=f"{path.stem}:{number}:{case['label']}", marks=marks))
+                marks.append(
+                    pytest.mark.xfail(strict=True, reason=case.get("why", "known failure"))
+                )
+            params.append(
+                pytest.param(case, id=f"{path.stem}:{number}:{case['label']}", marks=marks)
+            )
     return params
 
 

@@ -20,7 +20,9 @@ SMALL = ROOT / "training_data" / "test.jsonl"
 def test_python_dash_m_cleans_the_example_article() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "declutter", "clean", str(EXAMPLE)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "In May this year, the regulator said" in done.stdout
     assert "Sign up for our daily energy briefing" not in done.stdout
@@ -55,7 +57,9 @@ def test_label_writes_training_records_least_confident_first(tmp_path: Path) -> 
     pages = tmp_path / "pages"
     pages.mkdir()
     (pages / "a.txt").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
-    (pages / "b.txt").write_text("A plain sentence of article text.\n\nAnother one.", encoding="utf-8")
+    (pages / "b.txt").write_text(
+        "A plain sentence of article text.\n\nAnother one.", encoding="utf-8"
+    )
     out = tmp_path / "new.jsonl"
     assert main(["label", str(pages / "a.txt"), str(pages / "b.txt"), "-o", str(out)]) == 0
     docs = list(read_jsonl(out))  # the training reader accepts what label writes

@@ -13,7 +13,11 @@ GLUED = {
     "paragraphs": [
         {"text": "Oil prices slip", "label": "content"},
         {"text": "By AcmeData", "label": "insert", "kind": "lead_gen"},
-        {"text": "In May this year, the regulator acted. It said more.", "label": "content", "join": ""},
+        {
+            "text": "In May this year, the regulator acted. It said more.",
+            "label": "content",
+            "join": "",
+        },
         {"text": "Sign up for our newsletter", "label": "insert", "kind": "newsletter"},
     ],
 }
@@ -22,7 +26,9 @@ GLUED = {
 def test_a_glued_insert_is_a_labelled_piece_of_an_unlabelled_line() -> None:
     units = build_units([("d", [parse_document(GLUED)])])
     rows = list(zip(units.units, units.labels, units.kinds))
-    glued_line = [(u, lab) for u, lab, _ in rows if not u.piece and u.text.startswith("By AcmeData")]
+    glued_line = [
+        (u, lab) for u, lab, _ in rows if not u.piece and u.text.startswith("By AcmeData")
+    ]
     assert len(glued_line) == 1 and glued_line[0][1] == UNKNOWN
     pieces = {u.text: (lab, kind) for u, lab, kind in rows if u.piece and u.index == 1}
     assert pieces["By AcmeData"] == (1, "lead_gen")

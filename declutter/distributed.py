@@ -1,0 +1,361 @@
+"""Run declutter on a cluster: Dask (bag, dataframe, joblib backend) and Spark (pandas UDF).
+
+The one rule that matters at scale: **ship the model's address, not the model.** A task
+carries a :class:`declutter.batch.ModelRef` (the model directory and its SHA-256), or nothing
+at all for the shipped default model; each worker process loads the model on its first task
+and keeps it in a module-level cache for every later one. So the model is read once per
+worker process, never pickled into the task graph. A custom model directory must therefore be
+readable at the same path on every worker (a shared file system, or the same image).
+
+Dask::
+
+    import dask.bag as db
+    from declutter.distributed import partition_cleaner
+
+    clean = partition_cleaner()                                  # the shipped model
+    texts = db.from_sequence(documents, npartitions=8)
+    results = texts.map_partitions(clean).compute()              # one dict per document
+
+    frame = dd.read_parquet("crawl/")                            # a column "text"
+    cleaned = frame["text"].map_partitions(clean, meta=partition_meta())
+
+Spark (a pandas UDF, batched by Arrow; see :func:`spark_udf`)::
+
+    from declutter.distributed import spark_udf
+    df = df.withColumn("declutter", spark_udf()("text"))
+    df.select("declutter.cleaned", "declutter.paragraphs_removed")
+
+Missing values (None, NaN) in a partition give missing results instead of an error: one
+empty cell must not fail a job over millions of rows. Every other value is checked like
+:func:`declutter.clean` checks its input.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .batch import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_HTML_BATCH_SIZE,
+    ModelRef,
+    chunked,
+    clean_html_chunk,
+    clean_text_chunk,
+    resolve_model,
+)
+from .errors import InputError, check_threshold
+from .model import Model
+from .result import Cleaned
+
+#: Columns of the frame that a pandas partition is turned into, in order.
+RESULT_COLUMNS = ("cleaned", "removed", "paragraphs_removed", "characters_removed")
+
+ModelSpec = ModelRef | Model | str | Path | None
+
+try:  # Dask's worker plugin, when distributed is installed; a plain base class otherwise
+    from distributed.diagnostics.plugin import WorkerPlugin as _WorkerPlugin
+except ImportError:  # pragma: no cover - depends on the environment
+    _WorkerPlugin = object  # type: ignore[assignment,misc]
+
+
+def model_spec(model: ModelSpec) -> ModelRef | Model | None:
+    """What a task should carry for ``model``: a small :class:`ModelRef`, or None (default).
+
+    A directory is turned into a reference with the SHA-256 from its card (the model file
+    itself is not read here). A :class:`Model` with a directory becomes a reference too; one
+    built in memory can only travel whole (save it first to avoid that).
+    """
+    from .batch import model_reference, reference_for_directory
+
+    if model is None or isinstance(model, ModelRef):
+        return model
+    if isinstance(model, Model):
+        return model_reference(model)
+    return reference_for_directory(model)
+
+
+# --------------------------------------------------------------------------- partitions
+
+
+def _is_missing(value: Any) -> bool:
+    """None, NaN, or pandas' NA: the empty cells of a column."""
+    if value is None or type(value).__name__ == "NAType":
+        return True
+    return isinstance(value, float) and value != value  # NaN is the one float unequal to itself
+
+
+def _clean_values(
+    values: list[Any],
+    model: ModelSpec,
+    threshold: float | None,
+    html: bool,
+    encoding: str | None,
+    batch_size: int | None,
+) -> list[Cleaned | None]:
+    """Clean the present values in batches; missing ones stay None, in place."""
+    present = [i for i, value in enumerate(values) if not _is_missing(value)]
+    out: list[Cleaned | None] = [None] * len(values)
+    size = batch_size or (DEFAULT_HTML_BATCH_SIZE if html else DEFAULT_BATCH_SIZE)
+    for rows in chunked(present, size):
+        chunk = [_checked(values[i], i, html) for i in rows]
+        if html:
+            results = clean_html_chunk(chunk, model, threshold, encoding)
+        else:
+            results = clean_text_chunk(chunk, model, threshold)
+        for row, result in zip(rows, results, strict=True):
+            out[row] = result
+    return out
+
+
+def _checked(value: Any, row: int, html: bool) -> Any:
+    if isinstance(value, str) or (html and isinstance(value, bytes)):
+        return value
+    wanted = "str or bytes (an HTML page)" if html else "str"
+    raise InputError(
+        f"row {row} of the partition holds {type(value).__name__}; declutter cleans {wanted}. "
+        "Convert the column first, e.g. .astype(str)."
+    )
+
+
+def _fields(result: Cleaned | None) -> dict[str, Any]:
+    if result is None:
+        return {"cleaned": None, "removed": None, "paragraphs_removed": 0, "characters_removed": 0}
+    removed = result.removed
+    return {
+        "cleaned": result.text,
+        "removed": [_removed_dict(segment) for segment in removed],
+        "paragraphs_removed": len(removed),
+        "characters_removed": sum(len(s.text) for s in removed),
+    }
+
+
+def _removed_dict(segment: Any) -> dict[str, Any]:
+    return {
+        "start": segment.start,
+        "end": segment.end,
+        "text": segment.text,
+        "score": round(segment.score, 6),
+        "kind": str(segment.kind),
+    }
+
+
+def clean_partition(
+    partition: Any,
+    *,
+    model: ModelSpec = None,
+    threshold: float | None = None,
+    html: bool = False,
+    encoding: str | None = None,
+    field: str | None = None,
+    batch_size: int | None = None,
+) -> Any:
+    """Clean one partition; made for ``dask.bag`` / ``dask.dataframe`` ``map_partitions``.
+
+    * a pandas Series of texts -> a pandas DataFrame with :data:`RESULT_COLUMNS`, same index;
+    * a pandas DataFrame -> the same frame with those columns added (``field`` names the
+      text column);
+    * any other iterable -> a list with one dict of those fields per item; dict items
+      (records) need ``field`` and come back with the fields added.
+
+    ``model`` is a model directory, a :class:`ModelRef`, or None for the shipped model; the
+    worker process loads it once. ``html`` cleans HTML pages (``str`` or ``bytes``).
+    """
+    threshold = None if threshold is None else check_threshold(threshold)
+    options = (model_spec(model), threshold, html, encoding, batch_size)
+    kind = type(partition).__module__.split(".")[0]
+    if kind == "pandas":
+        return _clean_pandas(partition, field, options)
+    items = list(partition)
+    if field is None:
+        return [_fields(r) for r in _clean_values(items, *options)]
+    values = [_record_value(item, field, row) for row, item in enumerate(items)]
+    results = _clean_values(values, *options)
+    return [{**item, **_fields(result)} for item, result in zip(items, results, strict=True)]
+
+
+def _record_value(item: Any, field: str, row: int) -> Any:
+    if not isinstance(item, dict):
+        raise InputError(
+            f"row {row}: with field={field!r} every item must be a dict (a record), "
+            f"not {type(item).__name__}"
+        )
+    if field not in item:
+        raise InputError(f"row {row}: the record has no field {field!r} ({', '.join(item)})")
+    return item[field]
+
+
+def _clean_pandas(partition: Any, field: str | None, options: tuple[Any, ...]) -> Any:
+    import pandas as pd
+
+    if isinstance(partition, pd.DataFrame):
+        if field is None or field not in partition.columns:
+            raise InputError(
+                f"cleaning a DataFrame needs field= naming its text column "
+                f"(columns: {', '.join(map(str, partition.columns))})"
+            )
+        frame = _result_frame(list(partition[field]), partition.index, options)
+        return pd.concat([partition, frame], axis=1)
+    return _result_frame(list(partition), partition.index, options)
+
+
+def _result_frame(values: list[Any], index: Any, options: tuple[Any, ...]) -> Any:
+    import pandas as pd
+
+    rows = [_fields(result) for result in _clean_values(values, *options)]
+    columns = {name: [row[name] for row in rows] for name in RESULT_COLUMNS}
+    return pd.DataFrame(
+        {
+            "cleaned": pd.Series(columns["cleaned"], index=index, dtype=object),
+            "removed": pd.Series(columns["removed"], index=index, dtype=object),
+            "paragraphs_removed": pd.Series(
+                columns["paragraphs_removed"], index=index, dtype="int64"
+            ),
+            "characters_removed": pd.Series(
+                columns["characters_removed"], index=index, dtype="int64"
+            ),
+        }
+    )
+
+
+def partition_meta(frame: Any = None) -> Any:
+    """The empty frame ``dask.dataframe`` needs as ``meta`` for :func:`clean_partition`.
+
+    Pass the input DataFrame (dask or pandas) when cleaning a DataFrame, so the result
+    keeps its columns; leave it out for a Series.
+    """
+    import pandas as pd
+
+    empty = pd.DataFrame(
+        {
+            "cleaned": pd.Series([], dtype=object),
+            "removed": pd.Series([], dtype=object),
+            "paragraphs_removed": pd.Series([], dtype="int64"),
+            "characters_removed": pd.Series([], dtype="int64"),
+        }
+    )
+    if frame is None:
+        return empty
+    frame = getattr(frame, "_meta", frame)  # a dask DataFrame: its empty pandas twin
+    return pd.concat([frame.iloc[:0], empty.set_index(frame.index[:0])], axis=1)
+
+
+def partition_cleaner(
+    model: ModelSpec = None,
+    *,
+    threshold: float | None = None,
+    html: bool = False,
+    encoding: str | None = None,
+    field: str | None = None,
+    batch_size: int | None = None,
+) -> Callable[[Any], Any]:
+    """:func:`clean_partition` with its options bound, ready for ``map_partitions``.
+
+    Checks the options and resolves ``model`` to a small reference here, on the client, so
+    that a mistake fails before the job starts and the graph carries only the reference.
+    """
+    return functools.partial(
+        clean_partition,
+        model=model_spec(model),
+        threshold=None if threshold is None else check_threshold(threshold),
+        html=html,
+        encoding=encoding,
+        field=field,
+        batch_size=batch_size,
+    )
+
+
+# --------------------------------------------------------------------------- Dask workers
+
+
+class PreloadModel(_WorkerPlugin):  # type: ignore[misc,valid-type]
+    """A Dask worker plugin that loads the model when a worker starts, not on its first task.
+
+    ``client.register_plugin(PreloadModel(model_dir))``: optional; without it each worker
+    loads the model on its first task instead. Either way it is loaded once per worker.
+    """
+
+    name = "declutter-model"
+
+    def __init__(self, model: ModelSpec = None) -> None:
+        self.model = model_spec(model)
+
+    def setup(self, worker: Any) -> None:
+        resolve_model(self.model)
+
+
+def model_loads() -> int:
+    """How many times this process has read a model from disk (diagnostics: ``client.run``).
+
+    On a worker this stays at 1 however many tasks it ran: the model is loaded once.
+    """
+    from .batch import _cached_model, _cached_model_by_path
+    from .model import _default_model
+
+    caches = (_cached_model, _cached_model_by_path, _default_model)
+    return sum(cache.cache_info().misses for cache in caches)
+
+
+# --------------------------------------------------------------------------- Spark
+
+SPARK_SCHEMA = "cleaned string, removed string, paragraphs_removed int, characters_removed int"
+
+
+def spark_udf(
+    model: ModelSpec = None,
+    *,
+    threshold: float | None = None,
+    html: bool = False,
+    batch_size: int | None = None,
+) -> Any:
+    """A Spark pandas UDF that cleans a string column into a struct of result fields.
+
+    ``df.withColumn("declutter", spark_udf()("text"))`` adds a struct column with
+    ``cleaned``, ``removed`` (a JSON list of the removed segments), ``paragraphs_removed``
+    and ``characters_removed``. Spark hands the UDF Arrow batches of rows (see
+    ``spark.sql.execution.arrow.maxRecordsPerBatch``); Python workers are reused between
+    tasks by default, so each loads the model once. declutter must be installed on the
+    executors, and a custom ``model`` directory readable there at the same path.
+    """
+    try:
+        from pyspark.sql.functions import pandas_udf
+    except ImportError:
+        raise ImportError(
+            "spark_udf() needs PySpark (pip install pyspark) and a Java runtime"
+        ) from None
+    import pandas as pd
+
+    cleaner = partition_cleaner(model, threshold=threshold, html=html, batch_size=batch_size)
+
+    def declutter_clean(texts: Any) -> Any:
+        return _spark_batch(cleaner, texts)
+
+    # Spark reads the UDF's kind from real type hints (this module's are postponed strings).
+    declutter_clean.__annotations__ = {"texts": pd.Series, "return": pd.DataFrame}
+    return pandas_udf(declutter_clean, SPARK_SCHEMA)  # type: ignore[call-overload]
+
+
+def _spark_batch(cleaner: Callable[[Any], Any], texts: Any) -> Any:
+    """One Arrow batch: clean, then encode ``removed`` as JSON (Spark wants flat types)."""
+    frame = cleaner(texts)
+    frame["removed"] = [
+        None if removed is None else json.dumps(removed, ensure_ascii=False)
+        for removed in frame["removed"]
+    ]
+    return frame.reset_index(drop=True)
+
+
+__all__ = [
+    "RESULT_COLUMNS",
+    "SPARK_SCHEMA",
+    "PreloadModel",
+    "clean_partition",
+    "model_loads",
+    "model_spec",
+    "partition_cleaner",
+    "partition_meta",
+    "spark_udf",
+]

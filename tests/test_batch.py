@@ -1,0 +1,171 @@
+"""clean_many / clean_html_many: same results as one by one, in order, lazily, checked inputs."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import pickle
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from declutter.batch import (
+    ModelRef,
+    chunked,
+    clean_html_many,
+    clean_many,
+    model_reference,
+    reference_for_directory,
+)
+from declutter.core import clean, clean_html
+from declutter.errors import InputError
+from declutter.model import ModelError, load_model
+
+ARTICLE = (Path(__file__).resolve().parent.parent / "examples" / "article.txt").read_text()
+
+
+def sample_texts() -> list[str]:
+    """Real article text, its pieces, inserts alone, and empty and blank documents."""
+    lines = ARTICLE.splitlines()
+    return [
+        ARTICLE,
+        "",
+        "\n\n  \n",
+        "\n".join(lines[:4]),
+        "Sign up for our newsletter to get the latest news in your inbox.",
+        "\n\n".join(lines[5:]),
+        "Rates rose again on Tuesday, the central bank said, citing wages.",
+        ARTICLE.replace("\n", "\n\n"),
+    ]
+
+
+@functools.cache
+def expected_results(threshold: float | None = None) -> tuple:
+    """clean() of each sample text, one call per text: what every batch must reproduce."""
+    return tuple(clean(text, threshold=threshold) for text in sample_texts())
+
+
+def sample_pages() -> list[str | bytes]:
+    body = "".join(f"<p>{line}</p>" for line in ARTICLE.splitlines())
+    return [
+        f"<html><body><article>{body}</article></body></html>",
+        b"",
+        "<div class='newsletter'>Sign up for our newsletter</div><p>The vote was close.</p>",
+        f"<html><head><meta charset='utf-8'></head><body>{body}</body></html>".encode(),
+    ]
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 64])
+def test_clean_many_equals_clean_one_by_one(batch_size: int) -> None:
+    texts = sample_texts()
+    assert tuple(clean_many(texts, batch_size=batch_size)) == expected_results()
+
+
+def test_clean_many_on_two_workers_equals_one_by_one() -> None:
+    texts = sample_texts() * 3
+    got = tuple(clean_many(iter(texts), n_jobs=2, batch_size=5))
+    assert got == expected_results() * 3
+
+
+def test_clean_many_passes_the_threshold_on() -> None:
+    texts = sample_texts()
+    got = tuple(clean_many(texts, threshold=0.3, batch_size=4))
+    assert got == expected_results(0.3)
+    assert all(result.threshold == 0.3 for result in got)
+
+
+def test_clean_html_many_equals_clean_html_one_by_one() -> None:
+    pages = sample_pages()
+    expected = [clean_html(p) for p in pages]
+    assert list(clean_html_many(pages, batch_size=3)) == expected
+    assert list(clean_html_many(pages, n_jobs=2, batch_size=1)) == expected
+
+
+def test_clean_many_reads_its_input_lazily() -> None:
+    pulled = 0
+
+    def endless() -> Iterator[str]:
+        nonlocal pulled
+        for number in itertools.count():
+            pulled += 1
+            yield f"Paragraph number {number} of an endless stream of articles."
+
+    first = list(itertools.islice(clean_many(endless(), batch_size=4), 2))
+    assert len(first) == 2
+    assert pulled <= 5  # one chunk of four (plus the look-ahead that ends it)
+
+
+@pytest.mark.filterwarnings("ignore:.*tasks have been successfully executed:UserWarning")
+def test_clean_many_with_workers_bounds_the_chunks_in_flight() -> None:
+    pulled = 0
+
+    def endless() -> Iterator[str]:
+        nonlocal pulled
+        while True:
+            pulled += 1
+            yield ARTICLE
+
+    results = clean_many(endless(), n_jobs=2, batch_size=2)
+    assert next(results).text == clean(ARTICLE).text
+    results.close()
+    assert pulled < 40
+
+
+def test_a_single_string_is_refused_with_a_pointer_to_clean() -> None:
+    with pytest.raises(InputError, match="clean\\(\\)"):
+        clean_many("one document")
+
+
+def test_a_bad_document_is_reported_with_its_position() -> None:
+    results = clean_many(["fine text", b"bytes text"])
+    with pytest.raises(InputError, match=r"document 1 .*not bytes"):
+        list(results)
+
+
+def test_html_pages_may_be_bytes_but_not_numbers() -> None:
+    with pytest.raises(InputError, match="page 1"):
+        list(clean_html_many(["<p>ok</p>", 42]))
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"threshold": 1.5}, "between 0 and 1"),
+        ({"n_jobs": 0}, "n_jobs"),
+        ({"batch_size": 0}, "batch_size"),
+        ({"batch_size": 2.5}, "batch_size"),
+    ],
+)
+def test_bad_options_fail_at_the_call_not_later(options: dict, message: str) -> None:
+    with pytest.raises((ValueError, TypeError), match=message):
+        clean_many(["text"], **options)  # no iteration: the check is eager
+
+
+def test_chunked_keeps_order_and_the_short_last_chunk() -> None:
+    assert list(chunked(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
+    assert list(chunked([], 3)) == []
+
+
+def test_tasks_carry_a_small_reference_not_the_model() -> None:
+    model = load_model()
+    ref = model_reference(model)
+    assert isinstance(ref, ModelRef)
+    assert ref.sha256 == model.card["model_sha256"]
+    assert len(pickle.dumps(ref)) < 1000 < len(pickle.dumps(model))
+    assert ref.load().card == model.card
+
+
+def test_a_reference_refuses_a_model_that_changed(tmp_path: Path) -> None:
+    model = load_model()
+    copy = tmp_path / "model"
+    shutil.copytree(model.path, copy)
+    assert reference_for_directory(copy).sha256 == model.card["model_sha256"]
+    with pytest.raises(ModelError, match="retrained"):
+        ModelRef(str(copy), "0" * 64).load()
+
+
+def test_a_reference_needs_an_existing_directory(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="no model directory"):
+        reference_for_directory(tmp_path / "missing")

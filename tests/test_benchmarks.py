@@ -1,0 +1,379 @@
+"""Tests of the benchmark code: metrics by hand, the gate's rules, and a small real run.
+
+The metric expectations are computed by hand in the comments, so a change in tokenising or
+averaging shows up here before it silently moves every number in the report.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from benchmarks import gate, metrics, peers, report, tasks  # noqa: E402
+from benchmarks.evalsets import wrap_as_html  # noqa: E402
+from benchmarks.metrics import (  # noqa: E402
+    LabelledSpan,
+    Overlap,
+    ScoredSpan,
+    SnippetCounts,
+    mean_prf,
+    overlaps,
+    paragraph_rates,
+    shingle_prf,
+    snippet_counts,
+)
+from declutter.corpora import Page  # noqa: E402
+
+# --------------------------------------------------------------------------- shingle metric
+
+
+def test_tokenize_drops_punctuation_and_keeps_case():
+    assert metrics.tokenize("Hello, world! It's 2024.") == ["Hello", "world", "It", "s", "2024"]
+
+
+def test_identical_texts_score_one():
+    text = "The council approved the budget on Monday after a long debate."
+    assert shingle_prf(text, text) == metrics.PRF(1.0, 1.0, 1.0)
+
+
+def test_missing_tail_lowers_recall_only():
+    # gold: 6 tokens -> shingles abcd, bcde, cdef; prediction: abcd, bcde -> P 1, R 2/3
+    score = shingle_prf("a b c d e", "a b c d e f")
+    assert score.precision == 1.0
+    assert score.recall == pytest.approx(2 / 3)
+    assert score.f1 == pytest.approx(0.8)
+
+
+def test_extra_text_lowers_precision_only():
+    # prediction adds "x y" after the gold: shingles abcd, bcdx, cdxy -> 1 of 3 in the gold
+    score = shingle_prf("a b c d x y", "a b c d")
+    assert score.recall == 1.0
+    assert score.precision == pytest.approx(1 / 3)
+
+
+def test_shingles_are_a_multiset():
+    # gold "x y z w" twice has 5 shingles, xyzw twice; one copy in the prediction finds 1 of 5
+    score = shingle_prf("x y z w", "x y z w x y z w")
+    assert score.precision == 1.0
+    assert score.recall == pytest.approx(1 / 5)
+
+
+def test_short_texts_are_one_whole_shingle():
+    assert shingle_prf("Breaking news", "Breaking news").f1 == 1.0
+    assert shingle_prf("Breaking news today", "Breaking news").f1 == 0.0
+
+
+@pytest.mark.parametrize(
+    ("prediction", "gold", "expected"),
+    [
+        ("", "", (1.0, 1.0, 1.0)),  # nothing to find, nothing returned
+        ("", "one two three four five", (0.0, 0.0, 0.0)),  # empty answer earns nothing
+        ("one two three four five", "", (0.0, 1.0, 0.0)),  # everything returned is junk
+        ("  \n ", "  ", (1.0, 1.0, 1.0)),  # whitespace only is empty
+    ],
+)
+def test_shingle_edge_cases(prediction, gold, expected):
+    score = shingle_prf(prediction, gold)
+    assert (score.precision, score.recall, score.f1) == expected
+
+
+def test_mean_prf_averages_per_document_f1():
+    # F1s 2/3 and 0 average to 1/3, not to the F1 of the mean P (0.5) and mean R (0.25)
+    mean = mean_prf([metrics.PRF(1.0, 0.5, 2 / 3), metrics.PRF(0.0, 0.0, 0.0)])
+    assert mean.f1 == pytest.approx(1 / 3)
+    assert mean.precision == pytest.approx(0.5)
+
+
+def test_mean_prf_refuses_no_documents():
+    with pytest.raises(ValueError, match="no documents"):
+        mean_prf([])
+
+
+# --------------------------------------------------------------------------- snippets
+
+
+def test_snippets_match_after_whitespace_normalisation():
+    counts = snippet_counts(
+        "The  quick\nbrown fox jumps.\n\nImpressum",
+        with_snippets=["quick brown", "lazy dog"],
+        without_snippets=["Impressum", "Cookie settings"],
+    )
+    assert counts == SnippetCounts(tp=1, fn=1, fp=1, tn=1)
+    assert (counts.precision, counts.recall, counts.accuracy, counts.f1) == (0.5, 0.5, 0.5, 0.5)
+
+
+def test_empty_snippets_are_ignored():
+    assert snippet_counts("anything", ["", "  "], [" "]) == SnippetCounts()
+
+
+def test_snippet_counts_add_and_have_safe_zero_rates():
+    total = SnippetCounts(1, 2, 0, 3) + SnippetCounts(1, 0, 2, 0)
+    assert total == SnippetCounts(2, 2, 2, 3)
+    assert SnippetCounts().precision == 0.0
+    assert SnippetCounts().f1 == 0.0
+
+
+# --------------------------------------------------------------------------- paragraphs
+
+TEXT = "Rates rose.\n\nBuy now!\n\nWages grew."
+# "Rates rose." = 0..11 (10 visible chars), "Buy now!" = 13..21 (7), "Wages grew." = 23..34 (10)
+PARAGRAPHS = [
+    LabelledSpan(0, 11, "content"),
+    LabelledSpan(13, 21, "insert"),
+    LabelledSpan(23, 34, "content"),
+]
+
+
+def test_paragraph_rates_weight_characters():
+    segments = [ScoredSpan(0, 11, 0.1), ScoredSpan(13, 21, 0.9), ScoredSpan(23, 34, 0.6)]
+    found = overlaps(TEXT, PARAGRAPHS, segments)
+    at_half = paragraph_rates(found, 0.5)
+    # removed: the insert (7 chars) and "Wages grew." (10 content chars)
+    assert at_half.content_recall == pytest.approx(10 / 20)
+    assert at_half.insert_removal == 1.0
+    assert at_half.insert_precision == pytest.approx(7 / 17)
+    at_high = paragraph_rates(found, 0.95)
+    assert (at_high.content_recall, at_high.insert_removal) == (1.0, 0.0)
+
+
+def test_partial_removal_gives_partial_credit():
+    # "Rates " kept, "rose." removed: 5 of 10 visible content chars kept
+    segments = [ScoredSpan(0, 5, 0.0), ScoredSpan(6, 11, 1.0), ScoredSpan(13, 21, 0.0)]
+    rates = paragraph_rates(overlaps(TEXT, PARAGRAPHS[:2], segments), 0.5)
+    assert rates.content_recall == pytest.approx(5 / 10)
+    assert rates.insert_removal == 0.0
+
+
+def test_unlabelled_paragraphs_are_not_scored():
+    spans = [LabelledSpan(0, 11, None), LabelledSpan(13, 21, "insert")]
+    found = overlaps(TEXT, spans, [ScoredSpan(0, 11, 1.0), ScoredSpan(13, 21, 1.0)])
+    assert [o.label for o in found] == ["insert"]
+
+
+def test_threshold_curve_content_recall_never_falls_as_threshold_rises():
+    found = [Overlap("content", s, 10) for s in (0.1, 0.5, 0.8)] + [Overlap("insert", 0.7, 5)]
+    curve = metrics.threshold_curve(found, [0.2, 0.6, 0.9])
+    recalls = [rates.content_recall for _, rates in curve]
+    assert recalls == pytest.approx([1 / 3, 2 / 3, 1.0])
+
+
+def test_percentile_interpolates():
+    assert metrics.percentile([4, 1, 3, 2], 0.5) == 2.5
+    assert metrics.percentile([1, 2, 3, 4], 0.95) == pytest.approx(3.85)
+
+
+# --------------------------------------------------------------------------- scoring pages
+
+
+def _page(corpus, page_id, gold=None, with_=(), without=()):
+    return Page(corpus, page_id, "example.org", b"<p>x</p>", gold, tuple(with_), tuple(without))
+
+
+def test_score_pages_uses_shingles_for_gold_text():
+    pages = [_page("dragnet", "a", "one two three four five"), _page("dragnet", "b", "six")]
+    score = tasks.score_pages(pages, {"dragnet:a": "one two three four five"})
+    assert score["metric"] == "shingles"
+    assert score["f1"] == pytest.approx(0.5)  # page b has no output: F1 0
+
+
+def test_score_pages_counts_snippets_over_pages():
+    pages = [
+        _page("trafilatura_eval", "a", with_=["main text"], without=["menu"]),
+        _page("trafilatura_eval", "b", with_=["more text"], without=["footer"]),
+    ]
+    outputs = {"trafilatura_eval:a": "main text menu", "trafilatura_eval:b": "nothing"}
+    score = tasks.score_pages(pages, outputs)
+    assert (score["tp"], score["fn"], score["fp"], score["tn"]) == (1, 1, 1, 1)
+
+
+def test_timing_summary_and_ratio():
+    run = {"seconds": {"a": 0.01, "b": 0.03}, "peak_rss_mb": 5.0}
+    summary = tasks.timing_summary(run)
+    assert summary["median_ms"] == pytest.approx(20.0)
+    assert summary["docs_per_second"] == pytest.approx(50.0)
+    assert tasks.median_ratio({"a": 2.0, "b": 1.0}, {"a": 1.0, "b": 1.0}) == 1.5
+
+
+# --------------------------------------------------------------------------- peers helpers
+
+
+def test_visible_text_keeps_paragraph_breaks():
+    html = "<div><p>First para.</p><p>Second <b>bold</b> para.</p><script>x=1</script></div>"
+    assert peers.visible_text(html) == "First para.\nSecond bold para."
+
+
+def test_justext_stoplist_follows_page_language():
+    assert peers.justext_stoplist_name('<html lang="de-DE"><body></body></html>') == "German"
+    assert peers.justext_stoplist_name("<html><body></body></html>") == "English"
+
+
+def test_wrapped_html_escapes_text_and_keeps_language():
+    page = wrap_as_html(["Fish & chips <3", "Second"], lang="en")
+    assert '<html lang="en">' in page
+    assert "<p>Fish &amp; chips &lt;3</p>" in page
+    assert page.count("<p>") == 2
+
+
+def test_unknown_peer_is_refused_with_the_choices():
+    with pytest.raises(KeyError, match="trafilatura"):
+        peers.available_peers(["no-such-tool"])
+
+
+def test_peer_exception_counts_as_empty_output():
+    # an int is not HTML: the keep-everything peer raises, the worker records it and goes on
+    run = tasks.run_tool("keep-everything", [("bad", 12345), ("good", "<p>Hello there</p>")])
+    assert run["outputs"]["bad"] == ""
+    assert "bad" in run["errors"]
+    assert "Hello there" in run["outputs"]["good"]
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _fake_results():
+    def entry(f1s):
+        return {
+            "version": "1", "errors": 0, "failed": None, "error_examples": {},
+            "timing": {"documents": 2, "median_ms": 5.0},
+            "corpora": {c: {"metric": "shingles", "precision": f, "recall": f, "f1": f}
+                        for c, f in f1s.items()},
+        }  # fmt: skip
+
+    return {
+        "corpora": ["scrapinghub_aeb", "dragnet", "cleaneval"],
+        "seen_in_training": ["scrapinghub_aeb"],
+        "page": {
+            "declutter": entry({"scrapinghub_aeb": 0.9, "dragnet": 0.6, "cleaneval": 0.8}),
+            "trafilatura": entry({"scrapinghub_aeb": 0.5, "dragnet": 0.5, "cleaneval": 0.5}),
+        },
+        "text": {},
+        "post": {},
+    }
+
+
+def test_report_marks_seen_corpora_and_averages_unseen_ones():
+    table = report.f1_table(_fake_results(), "page")
+    assert "scrapinghub_aeb†" in table
+    declutter_row = next(line for line in table.splitlines() if "declutter" in line)
+    cells = [c.strip() for c in declutter_row.strip("|").split("|")]
+    assert cells[4] == "0.767"  # macro over all three
+    assert cells[5] == "0.700"  # macro over dragnet and cleaneval only
+
+
+# --------------------------------------------------------------------------- gate
+
+DIGEST = "a" * 64
+
+
+def _results_file(tmp_path, page_f1, recall=1.0, digest=DIGEST):
+    results = {
+        "subset_sha256": digest,
+        "page": {"declutter": {"corpora": {"dragnet": {"f1": page_f1}}}},
+        "text": {
+            "declutter": {
+                "corpora": {"dragnet": {"f1": 0.8}},
+                "paragraphs": {"dragnet": {"content_recall": recall, "insert_removal": 0.3}},
+            }
+        },
+    }
+    path = tmp_path / f"results-{page_f1}-{recall}-{digest[:2]}.json"
+    path.write_text(json.dumps(results))
+    return path
+
+
+def _gate(*args):
+    return gate.main([*map(str, args)])
+
+
+def test_gate_update_then_check_passes(tmp_path):
+    floors = tmp_path / "floors.json"
+    assert _gate("update", "--floors", floors, "--results", _results_file(tmp_path, 0.7)) == 0
+    pinned = json.loads(floors.read_text())
+    assert pinned["floors"]["page/dragnet/f1"] == 0.7
+    assert pinned["floors"]["text/dragnet/content_recall"] == 1.0
+    assert _gate("check", "--floors", floors, "--results", _results_file(tmp_path, 0.7)) == 0
+
+
+def test_gate_tolerates_noise_but_fails_below_the_floor(tmp_path, capsys):
+    floors = tmp_path / "floors.json"
+    _gate("update", "--floors", floors, "--results", _results_file(tmp_path, 0.7))
+    assert _gate("check", "--floors", floors, "--results", _results_file(tmp_path, 0.695)) == 0
+    assert _gate("check", "--floors", floors, "--results", _results_file(tmp_path, 0.65)) == 1
+    assert "page/dragnet/f1" in capsys.readouterr().err
+
+
+def test_gate_update_refuses_to_lower_a_floor(tmp_path, capsys):
+    floors = tmp_path / "floors.json"
+    _gate("update", "--floors", floors, "--results", _results_file(tmp_path, 0.7))
+    before = floors.read_text()
+    lower = _results_file(tmp_path, 0.75, recall=0.9)
+    assert _gate("update", "--floors", floors, "--results", lower) == 1
+    assert "text/dragnet/content_recall" in capsys.readouterr().err
+    assert floors.read_text() == before
+    assert _gate("update", "--floors", floors, "--results", _results_file(tmp_path, 0.75)) == 0
+    assert json.loads(floors.read_text())["floors"]["page/dragnet/f1"] == 0.75
+
+
+def test_gate_reports_a_data_hash_mismatch(tmp_path, capsys):
+    floors = tmp_path / "floors.json"
+    _gate("update", "--floors", floors, "--results", _results_file(tmp_path, 0.7))
+    other = _results_file(tmp_path, 0.9, digest="b" * 64)
+    assert _gate("check", "--floors", floors, "--results", other) == 1
+    assert "evaluation subset changed" in capsys.readouterr().err
+    assert _gate("update", "--floors", floors, "--results", other) == 1
+    assert _gate("update", "--floors", floors, "--results", other, "--accept-new-data") == 0
+    assert json.loads(floors.read_text())["subset_sha256"] == "b" * 64
+
+
+def test_gate_fails_when_a_pinned_metric_is_missing():
+    floors_doc = {"subset_sha256": DIGEST, "floors": {"page/cleaneval/f1": 0.5}}
+    failures = gate.check_floors({"page/dragnet/f1": 0.9}, floors_doc, DIGEST)
+    assert failures and "not measured" in failures[0]
+
+
+def test_floors_are_rounded_down_never_up():
+    doc, refusals = gate.raise_floors({"page/dragnet/f1": 0.123456}, None, DIGEST)
+    assert refusals == []
+    assert doc["floors"]["page/dragnet/f1"] == 0.1234
+
+
+# --------------------------------------------------------------------------- smoke
+
+
+@pytest.fixture(scope="module")
+def corpora_root():
+    from declutter.corpora import default_corpora_root
+
+    root = default_corpora_root()
+    if root is None or not (root / "dragnet").is_dir():
+        pytest.skip("../shared/corpora not found: set $DECLUTTER_CORPORA to run the smoke test")
+    return root
+
+
+def test_quick_smoke_on_three_dragnet_pages(corpora_root):
+    from benchmarks import run
+
+    results = run.run_benchmark(
+        corpora_root, ["dragnet"], 3, ["declutter", "keep-everything"],
+        log=lambda message: None, speed=False,
+    )  # fmt: skip
+    page = results["page"]
+    ours, everything = page["declutter"]["corpora"]["dragnet"], page["keep-everything"]["corpora"]
+    for score in (ours, everything["dragnet"]):
+        assert 0.0 <= score["f1"] <= 1.0
+    # keeping every word can only find more of the gold than any selection of it
+    assert everything["dragnet"]["recall"] >= ours["recall"] - 0.02
+    text = results["text"]
+    assert text["keep-everything"]["paragraphs"]["dragnet"]["content_recall"] == 1.0
+    assert 0.0 <= text["declutter"]["paragraphs"]["dragnet"]["content_recall"] <= 1.0
+    assert results["pages"] == {"dragnet": 3}
+    assert len(results["subset_sha256"]) == 64
+    assert set(results["post"]) == {"keep-everything"}
+    assert results["page"]["declutter"]["errors"] == 0
