@@ -25,21 +25,7 @@ class UsageError(Exception):
 
 def read_input(name: str, encoding: str | None) -> str:
     """Read a file (or stdin for ``-``) as text: ``encoding``, else UTF-8 (see decode_text)."""
-    if name == "-":
-        data = sys.stdin.buffer.read()
-    else:
-        path = Path(name)
-        if path.is_dir():
-            raise UsageError(f"{name} is a directory; give a file (or - for standard input)")
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise UsageError(f"{name}: no such file") from None
-        except PermissionError:
-            raise UsageError(f"{name}: permission denied") from None
-        except OSError as error:
-            raise UsageError(f"{name}: cannot read ({error.strerror})") from None
-    return decode_text(data, encoding, name)
+    return decode_text(read_raw(name), encoding, name)
 
 
 def decode_text(data: bytes, encoding: str | None, name: str) -> str:
@@ -158,7 +144,7 @@ def clean_many_documents(args: argparse.Namespace, model: Any) -> int:
 
 
 def read_raw(name: str) -> bytes:
-    """Read a file (or stdin) as bytes, for HTML whose charset the page itself declares."""
+    """Read a file (or stdin) as bytes; errors become a UsageError that names the file."""
     if name == "-":
         return sys.stdin.buffer.read()
     path = Path(name)
@@ -168,6 +154,8 @@ def read_raw(name: str) -> bytes:
         return path.read_bytes()
     except FileNotFoundError:
         raise UsageError(f"{name}: no such file") from None
+    except PermissionError:
+        raise UsageError(f"{name}: permission denied") from None
     except OSError as error:
         raise UsageError(f"{name}: cannot read ({error.strerror})") from None
 
