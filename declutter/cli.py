@@ -11,7 +11,6 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from . import __version__
@@ -21,31 +20,6 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 class UsageError(Exception):
     """A problem with what the user asked for; printed without a traceback, exit code 2."""
-
-
-def read_input(name: str, encoding: str | None) -> str:
-    """Read a file (or stdin for ``-``) as text: ``encoding``, else UTF-8 (see decode_text)."""
-    return decode_text(read_raw(name), encoding, name)
-
-
-def decode_text(data: bytes, encoding: str | None, name: str) -> str:
-    """Decode input bytes: the given encoding, else UTF-8 (with or without BOM), else say so."""
-    if encoding:
-        try:
-            return data.decode(encoding)
-        except LookupError:
-            raise UsageError(f"unknown encoding {encoding!r}") from None
-        except UnicodeDecodeError as error:
-            raise UsageError(
-                f"{name} is not valid {encoding}: {error.reason} at byte {error.start}"
-            ) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UsageError(
-            f"{name} is not UTF-8 (bad byte at offset {error.start}). Pass its encoding, e.g. "
-            "--encoding cp1252, or use --html, which detects a page's charset."
-        ) from None
 
 
 def _load(model_dir: str | None) -> Any:
@@ -70,13 +44,16 @@ def command_clean(args: argparse.Namespace) -> int:
 def clean_one_document(args: argparse.Namespace, model: Any) -> int:
     """The classic ``declutter clean FILE``: the cleaned text (or ``--json``) of one document."""
     from .core import clean, clean_html
+    from .streaming import decode, read_whole
 
     name = args.inputs[0]
     if args.html:
-        raw: str | bytes = read_raw(name)
-        result = clean_html(raw, threshold=args.threshold, model=model, encoding=args.encoding)
+        result = clean_html(
+            read_whole(name), threshold=args.threshold, model=model, encoding=args.encoding
+        )
     else:
-        result = clean(read_input(name, args.encoding), threshold=args.threshold, model=model)
+        text = decode(read_whole(name), args.encoding, name)
+        result = clean(text, threshold=args.threshold, model=model)
     if args.json:
         payload = result.to_dict()
         payload["source"] = result.source if args.html else None
@@ -141,23 +118,6 @@ def clean_many_documents(args: argparse.Namespace, model: Any) -> int:
     if not args.quiet:
         print(f"declutter clean: {summary.line()}", file=sys.stderr)
     return EXIT_OK
-
-
-def read_raw(name: str) -> bytes:
-    """Read a file (or stdin) as bytes; errors become a UsageError that names the file."""
-    if name == "-":
-        return sys.stdin.buffer.read()
-    path = Path(name)
-    if path.is_dir():
-        raise UsageError(f"{name} is a directory; give a file (or - for standard input)")
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{name}: no such file") from None
-    except PermissionError:
-        raise UsageError(f"{name}: permission denied") from None
-    except OSError as error:
-        raise UsageError(f"{name}: cannot read ({error.strerror})") from None
 
 
 def write_out(text: str) -> None:

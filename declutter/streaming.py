@@ -156,7 +156,8 @@ def _open_file(name: str) -> IO[bytes]:
     return open(name, "rb")
 
 
-def _read_whole(name: str) -> bytes:
+def read_whole(name: str) -> bytes:
+    """All bytes of one input (``-``: stdin; ``.gz`` inflated); errors name the file."""
     with open_binary(name) as handle:
         try:
             return handle.read()
@@ -185,7 +186,7 @@ def file_documents(
 ) -> Iterator[Document]:
     """One document per file; HTML stays bytes so that the page's own charset is honoured."""
     for name in names:
-        data = _read_whole(name)
+        data = read_whole(name)
         payload: str | bytes = data if html else decode(data, encoding, name)
         yield Document(payload, {"path": name})
 

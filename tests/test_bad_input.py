@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import declutter
-from declutter import cli
+from declutter import cli, streaming
 from declutter.errors import (
     DeclutterError,
     InputError,
@@ -336,10 +336,10 @@ def test_cli_unreadable_file(tmp_path: Path, capsys, monkeypatch) -> None:
     locked = tmp_path / "locked.txt"
     locked.write_text("secret")
 
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    def refuse(name: str) -> bytes:
+        raise PermissionError(13, "Permission denied", name)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(streaming, "_open_file", refuse)  # what opening a 0o000 file does
     code, _, err = run_cli(["clean", str(locked)], capsys)
     assert code == cli.EXIT_USAGE
     assert "locked.txt" in err
