@@ -65,6 +65,12 @@ class LabelledDocument:
     separator: str = "\n\n"
     meta: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def is_page(self) -> bool:
+        """Whether every paragraph carries HTML features: a page's blocks, as ``clean_html``
+        sees them (scored block by block, with the page threshold), not plain text."""
+        return all(p.html is not None for p in self.paragraphs)
+
     def render(self) -> tuple[str, list[tuple[int, int]]]:
         """Return the document as plain text and each paragraph's (start, end) in it."""
         parts: list[str] = []

@@ -26,8 +26,8 @@ BATCH_DOCUMENTS = 64
 def prepare_labelled(doc: LabelledDocument, number: int = 0) -> Prepared:
     """Prepare a labelled document as ``clean`` (plain text) or ``clean_html`` (blocks) would."""
     text, spans = doc.render()
-    if _is_page(doc):
-        html = [p.html or {} for p in doc.paragraphs]  # all present: _is_page checked
+    if doc.is_page:
+        html = [p.html or {} for p in doc.paragraphs]  # all present: is_page checked
         return prepare(text, [Span(a, b) for a, b in spans], html, number)
     return prepare(text, doc=number)
 
@@ -77,13 +77,9 @@ def clean_labelled(
     return results
 
 
-def _is_page(doc: LabelledDocument) -> bool:
-    return all(p.html is not None for p in doc.paragraphs)
-
-
 def _default_threshold(model: Model, doc: LabelledDocument) -> float:
     """The threshold clean() or clean_html() would use for this kind of document."""
-    return model.html_threshold if _is_page(doc) else model.threshold
+    return model.html_threshold if doc.is_page else model.threshold
 
 
 def evaluate(

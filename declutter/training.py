@@ -217,9 +217,7 @@ def train(
 
 def _is_html(dataset: Dataset) -> bool:
     """Whether a dataset's documents come with HTML features (pages, as clean_html sees them)."""
-    return bool(dataset.documents) and all(
-        p.html is not None for doc in dataset.documents for p in doc.paragraphs
-    )
+    return bool(dataset.documents) and all(doc.is_page for doc in dataset.documents)
 
 
 def _tune(

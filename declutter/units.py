@@ -52,7 +52,7 @@ def _kind(para: LabelledParagraph) -> str | None:
 
 def _lines_of(doc: LabelledDocument, text: str, spans: list[tuple[int, int]]) -> list[Span]:
     """The lines ``clean`` (plain text) or ``clean_html`` (blocks) would score."""
-    if all(p.html is not None for p in doc.paragraphs):
+    if doc.is_page:
         return [Span(a, b) for a, b in spans if a < b]
     return split_lines(text)
 
