@@ -97,9 +97,17 @@ def _clean_many() -> Callable[..., Any] | None:
     return clean_many
 
 
+#: Documents per chunk of the batch API (declutter.batch.DEFAULT_BATCH_SIZE).
+_BATCH_CHUNK = 64
+
+
 def _many_rate(many: Callable[..., Any], texts: Sequence[str], n_jobs: int, model: Any) -> float:
-    """Documents per second of the batch API (its results are lazy: consume them all)."""
-    for _ in many(texts[:8], model=model, n_jobs=n_jobs):
+    """Documents per second of the batch API (its results are lazy: consume them all).
+
+    The warm-up gives every worker at least one chunk, so that each has started and loaded
+    the model before the clock runs (a long-running crawl pays that once per worker).
+    """
+    for _ in many(texts[: 2 * n_jobs * _BATCH_CHUNK], model=model, n_jobs=n_jobs):
         pass
     started = time.perf_counter()
     count = sum(1 for _ in many(texts, model=model, n_jobs=n_jobs))

@@ -135,7 +135,9 @@ def clean_text_chunk(
 ) -> list[Cleaned]:
     """Clean a list of texts with one scoring call (runs in the worker that gets the chunk)."""
     loaded = resolve_model(model)
-    return _clean_prepared([prepare(text) for text in texts], loaded, threshold)
+    return _clean_prepared(
+        [prepare(text, doc=number) for number, text in enumerate(texts)], loaded, threshold
+    )
 
 
 def clean_html_chunk(
@@ -146,7 +148,9 @@ def clean_html_chunk(
 ) -> list[Cleaned]:
     """Clean a list of HTML pages with one scoring call (runs in the worker that gets it)."""
     loaded = resolve_model(model)
-    prepared = [prepare_html(page, encoding=encoding) for page in pages]
+    prepared = [
+        prepare_html(page, encoding=encoding, doc=number) for number, page in enumerate(pages)
+    ]
     return _clean_prepared(prepared, loaded, threshold, html=True)
 
 

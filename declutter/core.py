@@ -20,7 +20,7 @@ from .html import blocks_to_text, page_blocks
 from .kinds import CONTENT
 from .limits import DEFAULT_MAX_CHARS, check_size
 from .model import Model, load_model
-from .paragraphs import Span, edge_pieces, split_lines, split_pieces
+from .paragraphs import Span, edge_pieces, pieces_of_lines, split_lines
 from .result import Cleaned, Segment
 
 #: Decimals kept of every score (see :func:`finish`).
@@ -51,10 +51,13 @@ def prepare(
     units: list[Unit] = []
     edges: list[tuple[tuple[int, Span], ...]] = []
     piece_counts: list[int] = []
-    for index, line in enumerate(lines):
+    for index, (line, pieces) in enumerate(zip(lines, pieces_of_lines(source, lines))):
         features = html[index] if html is not None else None
         units.append(Unit(source[line.start : line.end], doc, index, count, False, features))
-        pieces = split_pieces(source, line)
+        if len(pieces) == 1:  # most lines: nothing to strip
+            edges.append(())
+            piece_counts.append(1)
+            continue
         chosen = tuple(edge_pieces(pieces))
         edges.append(chosen)
         piece_counts.append(len(pieces))
@@ -72,7 +75,10 @@ def score_units(model: Model, docs: Sequence[Prepared]) -> list[tuple[np.ndarray
     """
     units: list[Unit] = []
     for number, doc in enumerate(docs):
-        units.extend(u if u.doc == number else _renumber(u, number) for u in doc.units)
+        if all(u.doc == number for u in doc.units[:1]):  # prepared with its number in the batch
+            units.extend(doc.units)
+        else:
+            units.extend(_renumber(u, number) for u in doc.units)
     scores, kinds = model.classifier.score(units)
     out, start = [], 0
     for doc in docs:
@@ -118,12 +124,21 @@ def decide(
     segments: list[Segment] = []
     removed_units: list[int] = []
     row = 0
+    values: list[float] = scores.tolist()
     for line, edges, n_pieces in zip(doc.lines, doc.edges, doc.piece_counts):
-        line_score = float(scores[row])
-        piece_scores = [float(s) for s in scores[row + 1 : row + 1 + len(edges)]]
+        line_score = values[row]
+        if not edges:  # a line of one piece (most lines): kept or removed whole
+            segments.append(_segment(doc.source, line, line_score, line_score >= threshold))
+            if line_score >= threshold:
+                removed_units.append(row)
+            row += 1
+            continue
+        piece_scores = values[row + 1 : row + 1 + len(edges)]
         if line_score >= threshold and all(s >= threshold for s in piece_scores):
             segments.append(_segment(doc.source, line, line_score, True))
             removed_units.append(row)
+        elif max(piece_scores) < cut:  # no edge piece to cut: kept whole
+            segments.append(_segment(doc.source, line, line_score, False))
         else:
             segments.extend(
                 _split_line(
