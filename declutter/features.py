@@ -1,51 +1,39 @@
-"""What the classifier sees of a paragraph: hashed tokens plus a few shallow measurements.
+"""What the classifier sees of a unit: hashed tokens plus a few shallow measurements.
 
-Each measurement is a small function of the text that reads like its definition. They are
-gathered by :class:`UnitFeaturizer`, one scikit-learn transformer, so that the whole model is
-one artifact. Speed matters here more than anywhere (extraction is ~all of the cost of
-scoring), hence: word tokens from one regular expression, character n-grams from the first
-:data:`CHAR_PREFIX` characters only (inserts are short, and for a long paragraph its opening
-is what tells), and hashing in scikit-learn's compiled FeatureHasher.
+The work is done for a whole batch of units at once (:mod:`declutter.hashing` for the
+tokens, :mod:`declutter.measure` for the measurements), because extraction is nearly all of
+the cost of scoring and per-unit Python work is what makes it slow. This module adds what
+is known of a unit beyond its text (is it a piece of a line, how long is its document, what
+did its HTML block say) and gathers everything in :class:`UnitFeaturizer`, one scikit-learn
+transformer, so that the whole model is one artifact.
 
-Bump :data:`FEATURE_VERSION` whenever a change here, or in the context features of
-:func:`declutter.classifier.context_matrix`, alters the numbers a model was fit on: a model
-records it, and loading refuses a mismatch (version 2 added the neighbours' shape,
-version 3 dropped the unit's position in its document).
+Bump :data:`FEATURE_VERSION` whenever a change here, in those two modules, or in the context
+features of :func:`declutter.classifier.context_matrix`, alters the numbers a model was fit
+on: a model records it, and loading refuses a mismatch (version 2 added the neighbours'
+shape, version 3 dropped the unit's position in its document, version 4 moved extraction to
+numpy: new hash functions, and counts by code-point classes).
 """
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction import FeatureHasher
 
-FEATURE_VERSION = 3
-#: Only this many characters of a unit are read for character n-grams and token features.
-CHAR_PREFIX = 96
+from .hashing import HashedTokens, html_tokens
+from .measure import N_COLUMNS, measurements
+from .textarrays import TextArrays
+from .textbits import encodable
+
+FEATURE_VERSION = 4
+#: Only this many characters of a unit are read (its opening is what tells, for long ones).
 TEXT_LIMIT = 2000
-
-_TOKEN = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
-_DIGIT = re.compile(r"\d")
-_URL = re.compile(r"https?://|www\.|\.(?:com|org|net|de|fr|es|it|nl|co\.uk|io)\b", re.I)
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
-_HANDLE = re.compile(r"(?:^|\s)[@#]\w{2,}")
-_ARROWS = re.compile(r"[»«›‹→←▶►|•·>]")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]?$")
-_STOPWORDS = frozenset(
-    """the a an of to in and or is are was were be been that this it for on with as at by from
-    he she they we i you his her their its has have had not but which who will would said
-    says der die das und ist ein eine zu den von mit sich des auf für im dem nicht auch es
-    an als le la les de des et est un une du en que qui dans pour pas sur au par il elle el
-    la los las de y que en un una es por con para del se al lo il di e che la per un una non
-    sono della con del de het een en van dat is op te voor met niet zijn""".split()
-)
+#: Units are featurized in chunks of about this many characters, to bound peak memory.
+CHUNK_CHARS = 1 << 20
 _TAG_GROUPS = ("p", "heading", "li", "cell", "div", "inline", "other")
 _SEMANTIC = ("article", "main", "aside", "nav", "footer", "header", "form")
 
@@ -65,69 +53,6 @@ class Unit:
     count: int
     piece: bool = False
     html: Mapping[str, Any] | None = field(default=None, hash=False, compare=False)
-
-
-# --- shallow measurements, each a fraction or a small number ---------------------------
-
-_LETTER = re.compile(r"[^\W\d_]")
-_UPPER = re.compile(r"[A-ZÀ-ÞΑ-ΩА-Я]")
-_PUNCT = re.compile(r"[^\w\s]")
-
-
-def stopword_density(words: Sequence[str]) -> float:
-    """Share of words that are function words: running prose has many, menus have few."""
-    return sum(1 for w in words if w in _STOPWORDS) / len(words) if words else 0.0
-
-
-def title_case_share(raw_words: Sequence[str]) -> float:
-    """Share of words starting with a capital: high for headlines, menus and names."""
-    return sum(1 for w in raw_words if w[:1].isupper()) / len(raw_words) if raw_words else 0.0
-
-
-def text_measurements(text: str) -> list[float]:
-    """The shallow, language-light measurements of one unit's text.
-
-    Counts use compiled regular expressions rather than Python loops over characters:
-    this function runs once per unit and is a large share of the scoring time.
-    """
-    head = text[:TEXT_LIMIT]
-    raw_words = [t for t in _TOKEN.findall(head) if t[0].isalnum()]
-    n_chars, n_words, n_head = len(text), len(raw_words), max(len(head), 1)
-    n_letters = len(_LETTER.findall(head))
-    upper = len(_UPPER.findall(head)) / n_letters if n_letters else 0.0
-    mean_word = sum(map(len, raw_words)) / n_words if n_words else 0.0
-    return [
-        math.log1p(n_chars) / 8,
-        math.log1p(n_words) / 6,
-        min(mean_word, 20) / 20,
-        upper,
-        len(_DIGIT.findall(head)) / n_head,
-        len(_PUNCT.findall(head)) / n_head,
-        float(bool(_SENTENCE_END.search(head))),
-        float(head.endswith(":")),
-        float(head.endswith("?")),
-        float(head.endswith("!")),
-        float(bool(_URL.search(head))),
-        float(bool(_EMAIL.search(head))),
-        float(bool(_HANDLE.search(head))),
-        float(bool(_ARROWS.search(head))),
-        float(head[:1].isupper()),
-        title_case_share(raw_words),
-        stopword_density([w.lower() for w in raw_words]),
-        float(any(q in head for q in '"“”«»„')),
-        float(n_chars > 3 and upper > 0.8),
-    ]
-
-
-def position_measurements(unit: Unit) -> list[float]:
-    """Whether the unit is a piece of a line, and how long its document is.
-
-    Deliberately *not* where the unit stands: in training data the first and last lines are
-    mostly boilerplate (page furniture, or the edges of an evaluation window), and a model
-    that learns that removes the last real paragraph of an already-clean article. Edges
-    reach the context step only as "no neighbour here", next to the neighbours' scores.
-    """
-    return [float(unit.piece), math.log1p(unit.count) / 6]
 
 
 def _tag_group(tag: str) -> str:
@@ -161,57 +86,67 @@ def html_measurements(html: Mapping[str, Any] | None) -> list[float]:
     ]
 
 
-N_DENSE = (
-    len(text_measurements("x"))
-    + len(position_measurements(Unit("x", 0, 0, 1)))
-    + len(html_measurements(None))
-)
+N_POSITION = 2
+N_DENSE = N_COLUMNS + N_POSITION + len(html_measurements(None))
 
 
-def dense_row(unit: Unit) -> list[float]:
-    """All shallow measurements of a unit, in a fixed order."""
-    return text_measurements(unit.text) + position_measurements(unit) + html_measurements(unit.html)
+def position_block(units: Sequence[Unit]) -> np.ndarray:
+    """Per unit: whether it is a piece of a line, and how long its document is.
 
-
-# --- hashed tokens ----------------------------------------------------------------------
-
-
-def _length_token(n_words: int) -> str:
-    for bound, name in ((1, "1"), (3, "2-3"), (6, "4-6"), (12, "7-12"), (30, "13-30")):
-        if n_words <= bound:
-            return "len:" + name
-    return "len:31+"
-
-
-def encodable(text: str) -> str:
-    """``text`` with lone surrogates replaced, so that hashing (which encodes UTF-8) works.
-
-    Scraped text can carry lone surrogates (from broken JSON or UTF-16); they are not valid
-    characters, and FeatureHasher would raise on them deep inside scikit-learn.
+    Deliberately *not* where the unit stands: in training data the first and last lines are
+    mostly boilerplate (page furniture, or the edges of an evaluation window), and a model
+    that learns that removes the last real paragraph of an already-clean article. Edges
+    reach the context step only as "no neighbour here", next to the neighbours' scores.
     """
+    pieces = np.fromiter((u.piece for u in units), dtype=np.float64, count=len(units))
+    counts = np.fromiter((u.count for u in units), dtype=np.float64, count=len(units))
+    return np.column_stack([pieces, np.log1p(counts) / 6])
+
+
+def html_block(units: Sequence[Unit]) -> np.ndarray:
+    """:func:`html_measurements` of every unit (all zeros for plain text, cheaply)."""
+    width = len(html_measurements(None))
+    if all(u.html is None for u in units):
+        return np.zeros((len(units), width))
+    return np.asarray([html_measurements(u.html) for u in units], dtype=np.float64).reshape(
+        len(units), width
+    )
+
+
+def _chunks(units: Sequence[Unit]) -> Iterator[Sequence[Unit]]:
+    """Consecutive runs of units of about :data:`CHUNK_CHARS` characters (read) each."""
+    start, size = 0, 0
+    for end, unit in enumerate(units, 1):
+        size += min(len(unit.text), TEXT_LIMIT) + 1
+        if size >= CHUNK_CHARS:
+            yield units[start:end]
+            start, size = end, 0
+    if start < len(units):
+        yield units[start:]
+
+
+def extract(units: Sequence[Unit], hash_bits: int) -> tuple[sp.csr_matrix, np.ndarray]:
+    """The hashed-token block and the dense block of a batch of units (see the module doc)."""
+    if len(units) == 0:
+        return sp.csr_matrix((0, 1 << hash_bits)), np.zeros((0, N_DENSE))
+    parts = [_extract_chunk(chunk, hash_bits) for chunk in _chunks(units)]
+    if len(parts) == 1:
+        return parts[0]
+    return sp.vstack([p[0] for p in parts], format="csr"), np.vstack([p[1] for p in parts])
+
+
+def _extract_chunk(units: Sequence[Unit], hash_bits: int) -> tuple[sp.csr_matrix, np.ndarray]:
+    texts = [u.text[:TEXT_LIMIT] for u in units]
     try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "replace").decode("utf-8")
-    return text
-
-
-def unit_tokens(unit: Unit) -> list[str]:
-    """Hashed token strings: words and word pairs, first/last word, char n-grams, class words."""
-    text = encodable(unit.text[:TEXT_LIMIT])
-    words = _TOKEN.findall(_DIGIT.sub("0", text.lower()))
-    tokens = ["w:" + w for w in words]
-    tokens += ["b:" + a + " " + b for a, b in zip(words, words[1:])]
-    if words:
-        tokens += ["first:" + words[0], "last:" + words[-1], _length_token(len(words))]
-        if len(words) > 1:
-            tokens.append("first2:" + words[0] + " " + words[1])
-    prefix = " " + _DIGIT.sub("0", text[:CHAR_PREFIX].lower()) + " "
-    tokens += ["c:" + prefix[i : i + 4] for i in range(len(prefix) - 3)]
-    if unit.html is not None:
-        tokens += ["cls:" + w for w in encodable(str(unit.html.get("class_words", ""))).split()]
-        tokens.append("tag:" + encodable(str(unit.html.get("tag", ""))))
-    return tokens
+        arrays = TextArrays(texts)
+    except UnicodeEncodeError:  # lone surrogates: see textbits.encodable
+        arrays = TextArrays([encodable(t) for t in texts])
+    tokens = HashedTokens(arrays)
+    tokens.add_named(*html_tokens([u.html for u in units]))
+    full_lengths = np.fromiter((len(u.text) for u in units), dtype=np.float64, count=len(units))
+    measured = measurements(arrays, full_lengths, tokens.stopword_share())
+    dense = np.hstack([measured, position_block(units), html_block(units)])
+    return tokens.matrix(hash_bits), dense
 
 
 class UnitFeaturizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):  # type: ignore[call-arg]
@@ -230,26 +165,13 @@ class UnitFeaturizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         self.n_features_out_ = (1 << self.hash_bits) + N_DENSE
         return self
 
-    def _hasher(self) -> FeatureHasher:
-        return FeatureHasher(
-            n_features=1 << self.hash_bits, input_type="string", alternate_sign=False
-        )
-
     def transform_parts(self, units: Sequence[Unit]) -> tuple[sp.csr_matrix, np.ndarray]:
         """The hashed-token block (log counts, unit length per row) and the dense block.
 
         Kept apart for scoring, where a dot product with each block is cheaper than
         building their horizontal stack; :meth:`transform` stacks them for fitting.
         """
-        hashed = self._hasher().transform(unit_tokens(u) for u in units)
-        np.log1p(hashed.data, out=hashed.data)
-        lengths = np.diff(hashed.indptr)
-        rows = np.repeat(np.arange(len(lengths)), lengths)
-        norms = np.sqrt(np.bincount(rows, weights=hashed.data**2, minlength=len(lengths)))
-        hashed.data /= np.maximum(norms, 1e-9)[rows]
-        dense = np.asarray([dense_row(u) for u in units], dtype=np.float64).reshape(
-            len(units), N_DENSE
-        )
+        hashed, dense = extract(units, self.hash_bits)
         return hashed, dense * self.dense_weight
 
     def transform(self, units: Sequence[Unit]) -> sp.csr_matrix:

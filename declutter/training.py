@@ -41,6 +41,8 @@ class TrainConfig:
     hash_bits: int = 18
     C: float = 4.0
     context_model: str = "mlp"
+    #: Networks averaged in the context pass (for "mlp"): steadier than one.
+    context_members: int = 5
     n_folds: int = 5
     #: Each corpus together weighs this much relative to our own data (which weighs 1).
     corpus_weight: float = 0.5
@@ -189,6 +191,7 @@ def train(
         hash_bits=config.hash_bits,
         C=config.C,
         context_model=config.context_model,
+        context_members=config.context_members,
         n_folds=config.n_folds,
         random_state=config.random_state,
     )
