@@ -3,7 +3,10 @@
 ``python benchmarks/gate.py check``  runs the quick subset for declutter alone and exits 1 if
 any score is more than the tolerance below its floor in ``benchmarks/floors.json``.
 ``python benchmarks/gate.py update`` pins the current scores as the new floors, but refuses
-(exit 1, naming them) if any would go down: a floor only ever rises.
+(exit 1, naming them) if any would go down: a floor only ever rises, unless someone lowers
+it on purpose and says why: ``update --lower-because "REASON"`` re-pins and appends the
+reason, the date and every lowered floor (old and new value) to the file's ``lowered``
+history, so that the exception stays in the record.
 
 The floors are tied to the SHA-256 of the evaluation subset (page ids and gold). When the
 subset changes (other pages, corrected gold), old floors no longer describe it: ``check``
@@ -106,12 +109,15 @@ def raise_floors(
     digest: str,
     *,
     accept_new_data: bool = False,
+    lower_because: str | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
 ) -> tuple[dict[str, Any] | None, list[str]]:
-    """New floors from ``scores``, or (None, reasons) when that would lower any floor.
+    """New floors from ``scores`` and what they lower, or (None, reasons) when they would
+    lower any floor and no reason was given.
 
     With ``accept_new_data`` the old floors are discarded when the subset changed (they
-    measured other pages); otherwise a subset change is a refusal too.
+    measured other pages); otherwise a subset change is a refusal too. With
+    ``lower_because`` (a non-empty reason) lower floors are pinned anyway and recorded.
     """
     old: Mapping[str, float] = {}
     if floors_doc is not None:
@@ -130,16 +136,24 @@ def raise_floors(
         for name, floor in sorted(old.items())
         if name not in new or new[name] < floor
     ]
-    if refusals:
+    if refusals and not (lower_because and lower_because.strip()):
         return None, refusals
-    doc = {
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    history = list(floors_doc.get("lowered", [])) if floors_doc is not None else []
+    lowered = {name: [floor, new[name]] for name, floor in sorted(old.items()) if name in new}
+    lowered = {name: pair for name, pair in lowered.items() if pair[1] < pair[0]}
+    if lowered:
+        history.append({"date": now, "reason": str(lower_because).strip(), "floors": lowered})
+    doc: dict[str, Any] = {
         "subset_sha256": digest,
         "tolerance": tolerance,
         "mode": "quick",
-        "updated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "updated": now,
         "floors": dict(sorted(new.items())),
     }
-    return doc, []
+    if history:
+        doc["lowered"] = history
+    return doc, refusals
 
 
 def write_floors(path: Path, doc: Mapping[str, Any]) -> None:
@@ -169,6 +183,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         type=Path,
         default=None,
         help="use a saved quick-mode results JSON instead of running",
+    )
+    parser.add_argument(
+        "--lower-because",
+        metavar="REASON",
+        default=None,
+        help="update: pin even floors that go down, recording REASON in the floors file",
     )
     parser.add_argument(
         "--accept-new-data",
@@ -202,12 +222,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"gate: all {len(floors_doc['floors'])} floors hold")
         return 1 if failures else 0
     new_doc, refusals = raise_floors(
-        scores, floors_doc, digest, accept_new_data=args.accept_new_data
+        scores,
+        floors_doc,
+        digest,
+        accept_new_data=args.accept_new_data,
+        lower_because=args.lower_because,
     )
     if new_doc is None:
         for refusal in refusals:
             print(f"gate: refusing to update: {refusal}", file=sys.stderr)
+        print('gate: to lower floors on purpose: update --lower-because "REASON"', file=sys.stderr)
         return 1
+    for lowered in refusals:
+        print(f"gate: lowered on purpose: {lowered}", file=sys.stderr)
     write_floors(args.floors, new_doc)
     print(f"gate: pinned {len(new_doc['floors'])} floors in {args.floors}")
     return 0
