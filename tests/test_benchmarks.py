@@ -321,6 +321,23 @@ def test_gate_update_refuses_to_lower_a_floor(tmp_path, capsys):
     assert json.loads(floors.read_text())["floors"]["page/dragnet/f1"] == 0.75
 
 
+def test_gate_lowers_a_floor_only_with_a_reason_and_records_it(tmp_path, capsys):
+    floors = tmp_path / "floors.json"
+    _gate("update", "--floors", floors, "--results", _results_file(tmp_path, 0.7))
+    lower = _results_file(tmp_path, 0.6)
+    assert _gate("update", "--floors", floors, "--results", lower, "--lower-because", " ") == 1
+    assert _gate("update", "--floors", floors, "--results", lower, "--lower-because", "why") == 0
+    pinned = json.loads(floors.read_text())
+    assert pinned["floors"]["page/dragnet/f1"] == 0.6
+    (entry,) = pinned["lowered"]
+    assert entry["reason"] == "why"
+    assert entry["floors"]["page/dragnet/f1"] == [0.7, 0.6]
+    assert "lowered on purpose: page/dragnet/f1" in capsys.readouterr().err
+    assert _gate("check", "--floors", floors, "--results", lower) == 0
+    _gate("update", "--floors", floors, "--results", _results_file(tmp_path, 0.8))
+    assert len(json.loads(floors.read_text())["lowered"]) == 1  # the history is kept
+
+
 def test_gate_reports_a_data_hash_mismatch(tmp_path, capsys):
     floors = tmp_path / "floors.json"
     _gate("update", "--floors", floors, "--results", _results_file(tmp_path, 0.7))
