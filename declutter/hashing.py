@@ -4,8 +4,8 @@ Tokens are what the regular expression ``[^\\W_]+|[^\\w\\s]`` would find (runs o
 digits, and single punctuation marks) in the text lower-cased with every digit a ``0``, but
 they are never built as Python strings: they are found from the character classes of
 :class:`~declutter.textarrays.TextArrays`, and each is hashed with a polynomial rolling hash
-over its code points (prefix sums, so that every token costs a few array operations shared
-by the whole batch). The families of hashed tokens are:
+over its code points (a product per character and a sum per token, so that every token
+costs a few array operations shared by the whole batch). The families of hashed tokens are:
 
 * ``w``  each token (words and punctuation marks);
 * ``b``  each pair of neighbouring tokens;
@@ -41,8 +41,7 @@ _LENGTH_BOUNDS = np.array([1, 3, 6, 12, 30])
 
 _U64 = np.uint64
 _MASK64 = (1 << 64) - 1
-_BASE = 0x9E3779B97F4A7C15  # odd, so invertible modulo 2**64
-_BASE_INVERSE = pow(_BASE, -1, 1 << 64)
+_BASE = 0x9E3779B97F4A7C15
 _LENGTH_SALT = 0xC2B2AE3D27D4EB4F
 _PAIR_MULTIPLIER = _U64(0x100000001B3)
 _SALT = {
@@ -73,25 +72,23 @@ _STOPWORD_HASHES = np.array(sorted({string_hash(w) for w in STOPWORDS}), dtype=n
 
 
 class _Powers:
-    """``_BASE ** i`` and its inverse for i = 0..n-1, grown on demand and shared."""
+    """``_BASE ** i`` for i = 0..n-1, grown on demand (to the longest token seen) and shared."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._tables = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
+        self._table = np.ones(1, dtype=np.uint64)
 
-    def get(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        tables = self._tables
-        if len(tables[0]) >= n:
-            return tables
+    def get(self, n: int) -> np.ndarray:
+        table = self._table
+        if len(table) >= n:
+            return table
         with self._lock:
-            size = max(n, 2 * len(self._tables[0]), 1 << 12)
-            powers = np.empty(size, dtype=np.uint64)
-            inverses = np.empty(size, dtype=np.uint64)
-            powers[0] = inverses[0] = 1
-            np.cumprod(np.full(size - 1, _BASE, dtype=np.uint64), out=powers[1:])
-            np.cumprod(np.full(size - 1, _BASE_INVERSE, dtype=np.uint64), out=inverses[1:])
-            self._tables = (powers, inverses)
-            return self._tables
+            size = max(n, 2 * len(self._table), 256)
+            table = np.empty(size, dtype=np.uint64)
+            table[0] = 1
+            np.cumprod(np.full(size - 1, _BASE, dtype=np.uint64), out=table[1:])
+            self._table = table
+            return table
 
 
 _powers = _Powers()
@@ -120,12 +117,20 @@ class HashedTokens:
 
     @staticmethod
     def _rolling_hashes(points: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-        """:func:`string_hash` of every ``points[start:end]``, from prefix sums."""
-        powers, inverses = _powers.get(len(points) + 1)
-        prefix = np.zeros(len(points) + 1, dtype=np.uint64)
-        np.cumsum(points * powers[: len(points)], out=prefix[1:])
-        hashes = (prefix[ends] - prefix[starts]) * inverses[starts]
-        return hashes ^ ((ends - starts).astype(np.uint64) * _U64(_LENGTH_SALT))
+        """:func:`string_hash` of every (non-empty) ``points[start:end]``.
+
+        Each character is multiplied by the power of its place in its token, and the
+        products are summed per token; all arithmetic wraps modulo 2**64.
+        """
+        if len(starts) == 0:
+            return np.zeros(0, dtype=np.uint64)
+        lengths = ends - starts
+        first = np.cumsum(lengths) - lengths  # where each token's characters begin below
+        place = np.arange(int(lengths.sum())) - np.repeat(first, lengths)
+        powers = _powers.get(int(lengths.max()))
+        terms = points[np.repeat(starts, lengths) + place] * powers[place]
+        hashes = np.add.reduceat(terms, first)
+        return hashes ^ (lengths.astype(np.uint64) * _U64(_LENGTH_SALT))
 
     # -- families ---------------------------------------------------------------------------
     def _add(self, rows: np.ndarray, keys: np.ndarray, family: str) -> None:
