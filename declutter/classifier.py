@@ -370,7 +370,9 @@ def _forward(layers: list[tuple[np.ndarray, np.ndarray]], Z: np.ndarray) -> np.n
     """A ReLU network's logistic output, as ``MLPClassifier.predict_proba(Z)[:, 1]``."""
     activation = Z
     for weights, bias in layers[:-1]:
-        activation = np.maximum(activation @ weights + bias, 0.0)
+        activation = activation @ weights
+        activation += bias  # in place: fresh temporaries of a large batch cost page faults
+        np.maximum(activation, 0.0, out=activation)
     weights, bias = layers[-1]
     return expit((activation @ weights + bias)[:, 0])
 
