@@ -114,8 +114,9 @@ def fold_parts(hashed: sp.csr_matrix, dense: np.ndarray, bits: int = KIND_BITS) 
     """:func:`fold_features` from the two blocks of :meth:`UnitFeaturizer.transform_parts`."""
     width = 1 << bits
     hashed = hashed.tocsr()
-    folded = sp.csr_matrix(
-        (hashed.data, hashed.indices % width, hashed.indptr), shape=(hashed.shape[0], width)
+    folded = sp.csr_matrix(  # copies: sum_duplicates() rewrites data and indptr in place
+        (hashed.data.copy(), hashed.indices % width, hashed.indptr.copy()),
+        shape=(hashed.shape[0], width),
     )
     folded.sum_duplicates()
     return sp.hstack([folded, sp.csr_matrix(dense)], format="csr")

@@ -82,3 +82,33 @@ def test_train_command_reports_a_missing_data_file(
     code = main(["train", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "m")])
     assert code == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("context_model", ["mlp", "logistic"])
+def test_hand_written_scoring_equals_scikit_learns_predictions(
+    tmp_path: Path, context_model: str
+) -> None:
+    """FittedPasses re-implements the decision functions for speed: it must not drift."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from declutter.classifier import context_matrix, fold_parts
+    from declutter.core import prepare
+    from declutter.data import read_jsonl
+    from declutter.kinds import INSERT_KINDS
+
+    config = TrainConfig(n_folds=3, hash_bits=16, context_model=context_model, context_members=2)
+    classifier = train([str(SMALL)], tmp_path, config=config, verbose=False).classifier
+    texts = [doc.render()[0] for doc in list(read_jsonl(SMALL))[:12]]
+    units = [u for number, text in enumerate(texts) for u in prepare(text, doc=number).units]
+    hashed, dense = classifier.featurizer_.transform_parts(units)
+    passes = classifier._scorer()
+
+    first = classifier.pass_one_.decision_function(sp.hstack([hashed, sp.csr_matrix(dense)]))
+    assert np.allclose(passes.pass_one(hashed, dense), first, rtol=0, atol=1e-6)
+    Z = context_matrix(units, first, dense)
+    expected = classifier.pass_two_.predict_proba(Z)[:, 1]
+    assert np.allclose(passes.pass_two(Z), expected, rtol=0, atol=1e-9)
+    names = classifier.kind_model_.predict(fold_parts(hashed, dense))
+    named = passes.kinds(hashed, dense, np.arange(len(units)))
+    assert named == [str(n) if n in INSERT_KINDS else "other" for n in names]
