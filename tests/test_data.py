@@ -87,3 +87,24 @@ def test_training_data_meets_its_documented_breadth() -> None:
     assert {p.kind for d in docs for p in d.paragraphs if p.kind} == set(INSERT_KINDS)
     glued = [d for d in docs if any(p.join == "" for p in d.paragraphs)]
     assert len(glued) >= 40
+
+
+def test_single_paragraph_documents_copy_a_labelled_paragraph_of_their_own_split() -> None:
+    folder = ROOT / "training_data"
+    whole = {
+        d.id: d for name in ("train.jsonl", "test.jsonl") for d in read_jsonl(folder / name)
+    }
+    test_sources = {d.source for d in read_jsonl(folder / "test.jsonl")}
+    singles = [d for d in read_jsonl(folder / "train.jsonl") if "~" in d.id]
+    held_out = list(read_jsonl(folder / "test_single.jsonl"))
+    assert singles and held_out
+    assert {d.source for d in held_out} <= test_sources
+    assert not {d.source for d in singles} & test_sources
+    for single in singles + held_out:
+        (paragraph,) = single.paragraphs
+        parent = whole[single.meta["single_paragraph_of"]]
+        assert single.id.startswith(parent.id + "~") and single.source == parent.source
+        assert any(
+            (p.text, p.label, p.kind) == (paragraph.text, paragraph.label, paragraph.kind)
+            for p in parent.paragraphs
+        )

@@ -1,6 +1,6 @@
 """Compile the hand-written authoring files into the JSONL corpus that ``declutter train`` reads.
 
-    python training_data/build.py            # writes training_data/train.jsonl and test.jsonl
+    python training_data/build.py            # writes train.jsonl, test.jsonl, test_single.jsonl
     python training_data/build.py --check    # exits 1 if the JSONL files are out of date
 
 Why a second format: JSON with escaped quotes is hard to write and review by hand; the
@@ -19,6 +19,13 @@ in front, so a diff shows exactly which paragraph changed. Their grammar::
 ``sep`` is ``blank`` (paragraphs separated by a blank line) or ``line`` (one paragraph a line).
 The split into train and test is by source (a hash of its name), so that a test source's
 paragraphs and boilerplate are never seen in training.
+
+Single-paragraph documents: people also call ``clean()`` on one paragraph at a time, and a
+document of one line gives the context model nothing to go on. So from every authored
+document up to :data:`SINGLES_PER_DOCUMENT` of its labelled paragraphs (chosen by a hash,
+so the choice is stable) are also written as documents of their own, id ``<id>~<n>``, with
+the same source. Those from training sources go into ``train.jsonl``; those from test
+sources into ``test_single.jsonl`` (not ``test.jsonl``, which stays the whole-document test).
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ from declutter.data import (  # noqa: E402
 )
 
 TEST_SHARE_PERCENT = 20
+SINGLES_PER_DOCUMENT = 2
 _HEADER = re.compile(r"@doc\s+(.*)")
 _LINE = re.compile(r"(C|\?|I:(?P<kind>[a-z_]+))(?P<join>[\^+]?)\s(?P<text>.*)")
 _SEPARATORS = {"blank": "\n\n", "line": "\n"}
@@ -107,19 +115,47 @@ def parse_authoring(path: Path) -> Iterator[LabelledDocument]:
         yield _finish(fields, paragraphs, start)
 
 
+def single_paragraph_documents(doc: LabelledDocument) -> list[LabelledDocument]:
+    """Up to :data:`SINGLES_PER_DOCUMENT` labelled paragraphs of ``doc``, each alone."""
+
+    def rank(index: int) -> bytes:
+        return hashlib.sha256(f"{doc.id}/{index}".encode()).digest()
+
+    labelled = [i for i, p in enumerate(doc.paragraphs) if p.label is not None]
+    chosen = sorted(sorted(labelled, key=rank)[:SINGLES_PER_DOCUMENT])
+    return [
+        LabelledDocument(
+            id=f"{doc.id}~{n}",
+            source=doc.source,
+            paragraphs=(LabelledParagraph(p.text, p.label, p.kind),),
+            lang=doc.lang,
+            genre=doc.genre,
+            meta={"single_paragraph_of": doc.id},
+        )
+        for n, p in ((n, doc.paragraphs[i]) for n, i in enumerate(chosen))
+    ]
+
+
 def build() -> dict[str, str]:
-    """Return the text of train.jsonl and test.jsonl compiled from every authoring file."""
+    """Return the text of each JSONL file, compiled from every authoring file."""
     import json
 
-    out: dict[str, list[str]] = {"train.jsonl": [], "test.jsonl": []}
+    out: dict[str, list[str]] = {"train.jsonl": [], "test.jsonl": [], "test_single.jsonl": []}
+    singles: list[str] = []
     seen: set[str] = set()
     for path in sorted((HERE / "authoring").glob("*.txt")):
         for doc in parse_authoring(path):
             if doc.id in seen:
                 raise DataFormatError(f"{path}: duplicate document id {doc.id!r}")
             seen.add(doc.id)
-            name = "test.jsonl" if is_test_source(doc.source) else "train.jsonl"
-            out[name].append(json.dumps(document_to_json(doc), ensure_ascii=False))
+            test = is_test_source(doc.source)
+            out["test.jsonl" if test else "train.jsonl"].append(
+                json.dumps(document_to_json(doc), ensure_ascii=False)
+            )
+            for single in single_paragraph_documents(doc):
+                line = json.dumps(document_to_json(single), ensure_ascii=False)
+                (out["test_single.jsonl"] if test else singles).append(line)
+    out["train.jsonl"] += singles  # after the whole documents: their order stays as it was
     return {name: "".join(line + "\n" for line in lines) for name, lines in out.items()}
 
 
