@@ -95,7 +95,49 @@ def context_matrix(units: Sequence[Unit], logits: np.ndarray, dense: np.ndarray)
         at, found = find(keys + offset)
         shape = line_shape[at] if len(line_keys) else np.zeros((n, len(NEIGHBOUR_COLUMNS)))
         shapes.append(np.where(found[:, None], shape, 0.0))
-    return np.hstack([np.column_stack(columns), *shapes, dense])
+    lengths = np.fromiter((len(u.text) for u in units), dtype=np.float64, count=n)
+    at, found = find(keys)
+    region = _region_columns(
+        line_keys // stride, logits[line_rows][order], lengths[line_rows][order], at, found
+    )
+    return np.hstack([np.column_stack(columns), region, *shapes, dense])
+
+
+def _region_columns(
+    line_docs: np.ndarray,
+    line_logits: np.ndarray,
+    line_lengths: np.ndarray,
+    at: np.ndarray,
+    found: np.ndarray,
+) -> np.ndarray:
+    """Where a unit's line stands relative to the document's article text, as pass one sees it.
+
+    The article is one run of long, content-like lines with boilerplate before and after
+    (navigation above; comments, teasers and footers below). Three numbers per line place
+    it in that run: the share of the document's content-like characters (characters
+    weighted by pass one's content probability) on lines before it, on lines after it, and
+    on the line itself. A teaser list after the article's last paragraph has almost nothing
+    after it; the article's own short lines have plenty on both sides. ``line_*`` are the
+    document-sorted lines (documents in ascending order); ``at``/``found`` map each unit to
+    its line. Units without a line of their own read as zeros.
+    """
+    n_lines = len(line_docs)
+    if n_lines == 0:
+        return np.zeros((len(at), 3))
+    # In 1/1024ths of a character, as integers: sums over a batch are then exact, and a
+    # document's columns do not depend on which other documents share its batch.
+    mass = np.rint(line_lengths * (1.0 - _sigmoid(line_logits)) * 1024).astype(np.int64)
+    running = np.cumsum(mass)
+    starts = np.flatnonzero(np.r_[True, line_docs[1:] != line_docs[:-1]])
+    ends = np.r_[starts[1:], n_lines]
+    doc_of_line = np.repeat(np.arange(len(starts)), ends - starts)
+    doc_base = running[starts] - mass[starts]  # mass of the documents before each one
+    total = (running[ends - 1] - doc_base)[doc_of_line]
+    before = running - mass - doc_base[doc_of_line]
+    after = total - before - mass
+    safe = np.maximum(total, 1).astype(np.float64)
+    per_line = np.column_stack([before / safe, after / safe, mass / safe])
+    return np.where(found[:, None], per_line[at], 0.0)
 
 
 KIND_BITS = 14

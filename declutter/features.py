@@ -11,7 +11,8 @@ Bump :data:`FEATURE_VERSION` whenever a change here, in those two modules, or in
 features of :func:`declutter.classifier.context_matrix`, alters the numbers a model was fit
 on: a model records it, and loading refuses a mismatch (version 2 added the neighbours'
 shape, version 3 dropped the unit's position in its document, version 4 moved extraction to
-numpy: new hash functions, and counts by code-point classes).
+numpy: new hash functions, and counts by code-point classes; version 5 added where a line
+stands relative to the document's content-like text).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from .measure import N_COLUMNS, measurements
 from .textarrays import TextArrays
 from .textbits import encodable
 
-FEATURE_VERSION = 4
+FEATURE_VERSION = 5
 #: Only this many characters of a unit are read (its opening is what tells, for long ones).
 TEXT_LIMIT = 2000
 #: Units are featurized in chunks of about this many characters, to bound peak memory.

@@ -46,10 +46,13 @@ class TrainConfig:
     n_folds: int = 5
     #: Each corpus together weighs this much relative to our own data (which weighs 1).
     corpus_weight: float = 0.5
-    #: Content recall (characters) the threshold must keep on our own data ...
-    target_content_recall: float = 0.995
-    #: ... and on each public corpus, whose labels are noisier.
-    target_corpus_content_recall: float = 0.98
+    #: Content recall (characters) the threshold must keep, out of fold, on our own data ...
+    target_content_recall: float = 0.997
+    #: ... and on each public corpus, whose labels are noisier. Both keep a margin over the
+    #: issue's targets (0.995 and 0.98): out-of-fold recall on the data trained on came out
+    #: 0.5 points (own test sources) to 4 points (unseen corpora' pages) above what the same
+    #: threshold kept on data never trained on, and content recall comes first.
+    target_corpus_content_recall: float = 0.985
     #: Largest share of content characters that wrong piece cuts may cost.
     max_piece_false_cuts: float = 0.002
 

@@ -1,0 +1,66 @@
+"""The context pass's features: what they say about a line, and that a batch cannot sway them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from declutter.classifier import _region_columns, context_matrix
+from declutter.core import prepare
+
+ARTICLE = (
+    "Home | News | Sport\n"
+    "The council approved the new budget on Tuesday after a long debate.\n"
+    "Advertisement\n"
+    "Spending on schools rises by four per cent, and road repairs get more money too.\n"
+    "Read more: Ten things to do this weekend\n"
+    "Share this article"
+)
+
+
+def _region(lengths: list[float], logits: list[float]) -> np.ndarray:
+    n = len(lengths)
+    return _region_columns(
+        np.zeros(n, dtype=np.int64),
+        np.asarray(logits, dtype=float),
+        np.asarray(lengths, dtype=float),
+        np.arange(n),
+        np.ones(n, dtype=bool),
+    )
+
+
+def test_region_shares_add_up_and_point_at_the_article() -> None:
+    # Two long content-like lines in the middle, short insert-like lines around them.
+    region = _region([20, 300, 15, 280, 40, 18], [4, -4, 3, -4, 4, 5])
+    before, after, own = region.T
+    assert np.allclose(before + after + own, 1.0)
+    assert before[0] == 0 and after[-1] == 0
+    assert np.all(np.diff(before) >= 0) and np.all(np.diff(after) <= 0)
+    # The advert between the two paragraphs has article on both sides; the teaser after
+    # the last paragraph has (almost) nothing after it.
+    assert before[2] > 0.4 and after[2] > 0.4
+    assert after[4] < 0.01
+    # Most of the content-like mass is on the two paragraphs themselves.
+    assert own[1] + own[3] > 0.95
+
+
+def test_region_columns_of_a_document_without_content_are_zero() -> None:
+    region = _region([10, 10], [50, 50])  # certain inserts: no content-like characters
+    assert np.array_equal(region, np.zeros((2, 3)))
+
+
+@pytest.mark.parametrize("position", [0, 1, 2])
+def test_a_documents_context_rows_do_not_depend_on_its_batch(position: int) -> None:
+    """clean_many must give what clean gives: context rows of a document are exact alike
+    whether it is scored alone or beside other documents (before, after or between)."""
+    others = ["Short note.\nSubscribe now", "A\nB\nC\nD\nE\nF\nG\nH\nI\nJ\nK\nL\nM\nN\nO"]
+    texts = others[:position] + [ARTICLE] + others[position:]
+    batch = [u for number, text in enumerate(texts) for u in prepare(text, doc=number).units]
+    alone = list(prepare(ARTICLE).units)
+    rng = np.random.default_rng(0)
+    logits = rng.normal(0, 3, len(batch))
+    dense = rng.normal(0, 1, (len(batch), 30))
+    rows = [i for i, u in enumerate(batch) if u.doc == position]
+    together = context_matrix(batch, logits, dense)[rows]
+    single = context_matrix(alone, logits[rows], dense[rows])
+    assert np.array_equal(together, single)
