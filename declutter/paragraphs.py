@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: A line without its surrounding whitespace: from a non-space character to the last one
 #: before a line end (the characters str.splitlines() knows: \r, \x0b, \x0c, \x85, \u2028...;
@@ -51,9 +51,12 @@ _CAMEL_CASE_NAMES = frozenset({"linkedin", "thein", "wein", "mein", "sein", "dei
 MAX_PIECES_PER_SIDE = 2
 
 
-@dataclass(frozen=True)
-class Span:
-    """A half-open character range ``[start, end)`` of the input."""
+class Span(NamedTuple):
+    """A half-open character range ``[start, end)`` of the input.
+
+    A named tuple rather than a frozen dataclass: a document has hundreds of lines, and a
+    tuple is built several times faster (immutable, hashable and comparable just the same).
+    """
 
     start: int
     end: int
@@ -61,7 +64,7 @@ class Span:
 
 def split_lines(text: str) -> list[Span]:
     """The non-blank lines of ``text``, stripped, in order."""
-    return [Span(*match.span()) for match in _LINE.finditer(text)]
+    return [Span._make(match.span()) for match in _LINE.finditer(text)]
 
 
 def _glue_cut(text: str, token: re.Match[str], cuts: list[int]) -> int | None:
