@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from declutter import features
 from declutter.hashing import _SALT, HashedTokens, string_hash
 from declutter.measure import COLUMNS, measurements
-from declutter.paragraphs import pieces_of_lines, split_lines, split_pieces
+from declutter.paragraphs import Span, pieces_of_lines, split_lines, split_pieces
 from declutter.textarrays import TextArrays
 from declutter.textbits import STOPWORDS, encodable
 
@@ -116,6 +116,40 @@ def documents(draw: st.DrawFn) -> str:
 def test_one_scan_cuts_lines_into_the_same_pieces_as_line_by_line(text: str) -> None:
     lines = split_lines(text)
     assert pieces_of_lines(text, lines) == [split_pieces(text, line) for line in lines]
+
+
+#: Bits of text that make sentence gaps, glue points and abbreviations, near any edge.
+GLUE_BITS = [
+    *"aBxY.!?… \n\u00a0\"'“(×_5",
+    "In",
+    "AcmeDataIn",
+    "LinkedIn",
+    "Mr.",
+    "J. ",
+    "U.S.",
+    ". The",
+]
+
+
+@SETTINGS
+@given(st.data())
+def test_one_scan_cuts_any_spans_into_the_same_pieces_as_span_by_span(data: st.DataObject) -> None:
+    """Also for spans that are not stripped lines (cut mid-word, next to a full stop...)."""
+    text = "".join(data.draw(st.lists(st.sampled_from(GLUE_BITS + TRICKY[:8]), max_size=24)))
+    bounds = st.integers(0, len(text))
+    pairs = data.draw(st.lists(st.tuples(bounds, bounds), max_size=30))
+    lines = [Span(min(a, b), max(a, b)) for a, b in pairs if a != b]
+    assert pieces_of_lines(text, lines) == [split_pieces(text, line) for line in lines]
+
+
+def test_one_scan_cuts_every_span_of_tricky_text_like_span_by_span() -> None:
+    """Every span of short texts with cut points next to every kind of edge."""
+    for text in [
+        'Said so. "By AcmeDataIn Mr. J. Doe.In the U.S. run.  Yes',
+        "x.Y aB. (Ca) wB.\nDr. Who?  “Quoted” ThereIn LinkedIn.",
+    ]:
+        lines = [Span(a, b) for a in range(len(text)) for b in range(a + 1, len(text) + 1)]
+        assert pieces_of_lines(text, lines) == [split_pieces(text, line) for line in lines]
 
 
 @SETTINGS
