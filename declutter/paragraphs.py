@@ -176,10 +176,9 @@ def pieces_of_lines(text: str, lines: Sequence[Span]) -> list[list[Span]]:
             out.append([line])
             continue
         boundaries = _gaps_in_line(text, line, gaps[gap_from:gap_to])
-        glue_points = _chosen_glue_points(
-            text, line, _glues_in_line(text, line, glues[glue_from:glue_to])
-        )
-        boundaries.extend((p, p) for p in glue_points)
+        if glue_from < glue_to:
+            candidates = _glues_in_line(text, line, glues[glue_from:glue_to])
+            boundaries.extend((p, p) for p in _chosen_glue_points(text, line, candidates))
         out.append(_pieces(line, boundaries))
     return out
 
@@ -222,8 +221,8 @@ def edge_pieces(pieces: list[Span]) -> list[tuple[int, Span]]:
 
     Returns (position in ``pieces``, span) pairs in order. A line of one piece has none.
     """
-    if len(pieces) < 2:
-        return []
-    side = min(MAX_PIECES_PER_SIDE, len(pieces) - 1)
-    chosen = set(range(side)) | set(range(len(pieces) - side, len(pieces)))
-    return [(i, pieces[i]) for i in sorted(chosen)]
+    count = len(pieces)
+    if count <= 2 * MAX_PIECES_PER_SIDE:  # short lines (most): every piece is near an edge
+        return list(enumerate(pieces)) if count > 1 else []
+    ends = [*range(MAX_PIECES_PER_SIDE), *range(count - MAX_PIECES_PER_SIDE, count)]
+    return [(i, pieces[i]) for i in ends]
