@@ -14,7 +14,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from declutter import features
+from declutter import features, measure
 from declutter.hashing import _SALT, HashedTokens, string_hash
 from declutter.measure import COLUMNS, measurements
 from declutter.paragraphs import Span, pieces_of_lines, split_lines, split_pieces
@@ -179,3 +179,20 @@ def test_features_do_not_depend_on_how_units_are_chunked(monkeypatch) -> None:
     hashed, dense = features.extract(units, 18)
     assert (hashed != whole_hashed).nnz == 0
     assert np.array_equal(dense, whole_dense)
+
+
+@SETTINGS
+@given(
+    st.lists(st.lists(st.sampled_from([*"@# _\t\u00a0a5.", "ab", "é", "𝐀", "\u3000"])), max_size=8)
+)
+def test_handles_are_found_where_the_handle_pattern_finds_them(parts: list[list[str]]) -> None:
+    texts = ["".join(p) for p in parts]
+    arrays = TextArrays(texts)
+    expected = measure._texts_matching(measure._HANDLE, arrays.joined, arrays)
+    assert measure._texts_with_handles(arrays).tolist() == expected.tolist()
+
+
+def test_handles_start_after_a_space_and_go_on_with_two_word_characters() -> None:
+    texts = ["@_x", "#a_", "x @ab", "a@bc", "@a", "(#ab", "\u3000#𝐀é", "@ b", "#", ""]
+    found = measure._texts_with_handles(TextArrays(texts)).tolist()
+    assert found == [1, 1, 1, 0, 0, 0, 1, 0, 0, 0]
