@@ -20,7 +20,7 @@ from .html import blocks_to_text, page_blocks
 from .kinds import CONTENT
 from .limits import DEFAULT_MAX_CHARS, check_size
 from .model import Model, load_model
-from .paragraphs import Span, edge_pieces, pieces_of_lines, split_lines
+from .paragraphs import Span, cut_lines, edge_pieces, split_lines
 from .result import Cleaned, Segment
 
 #: Decimals kept of every score (see :func:`finish`).
@@ -48,19 +48,19 @@ def prepare(
     """Cut ``source`` into lines (or take the given ones) and their edge pieces, as units."""
     lines = tuple(split_lines(source) if lines is None else lines)
     count = len(lines)
+    cut = cut_lines(source, lines)  # only the lines of several pieces (few)
     units: list[Unit] = []
-    edges: list[tuple[tuple[int, Span], ...]] = []
-    piece_counts: list[int] = []
-    for index, (line, pieces) in enumerate(zip(lines, pieces_of_lines(source, lines))):
+    edges: list[tuple[tuple[int, Span], ...]] = [()] * count
+    piece_counts = [1] * count
+    for index, (start, end) in enumerate(lines):
         features = html[index] if html is not None else None
-        units.append(Unit(source[line.start : line.end], doc, index, count, False, features))
-        if len(pieces) == 1:  # most lines: nothing to strip
-            edges.append(())
-            piece_counts.append(1)
+        units.append(Unit(source[start:end], doc, index, count, False, features))
+        pieces = cut.get(index)
+        if pieces is None:  # most lines: nothing to strip
             continue
         chosen = tuple(edge_pieces(pieces))
-        edges.append(chosen)
-        piece_counts.append(len(pieces))
+        edges[index] = chosen
+        piece_counts[index] = len(pieces)
         units.extend(
             Unit(source[p.start : p.end], doc, index, count, True, features) for _, p in chosen
         )

@@ -153,7 +153,13 @@ def split_pieces(text: str, line: Span) -> list[Span]:
 
 
 def pieces_of_lines(text: str, lines: Sequence[Span]) -> list[list[Span]]:
-    """``[split_pieces(text, line) for line in lines]``, with one scan of the whole text.
+    """``[split_pieces(text, line) for line in lines]``, with one scan of the whole text."""
+    cut = cut_lines(text, lines)
+    return [cut.get(index, [line]) for index, line in enumerate(lines)]
+
+
+def cut_lines(text: str, lines: Sequence[Span]) -> dict[int, list[Span]]:
+    """The pieces of every line that :func:`split_pieces` cuts in two or more, by index.
 
     Most lines have no sentence gap and no glue point, and running the regular expressions
     over each line costs more than over the whole text once. So the whole text is scanned
@@ -162,24 +168,26 @@ def pieces_of_lines(text: str, lines: Sequence[Span]) -> list[list[Span]]:
     and none of the line's own matches is swallowed by an earlier one), except near the
     line's ends, where a look-around reads characters outside the line: those few are
     checked again on the line alone (:func:`_gaps_in_line`, :func:`_glues_in_line`).
+    Lines of one piece are left out: that saves a list for most lines.
     """
     gaps = [(m.start(), *m.span(1)) for m in _SENTENCE_GAP.finditer(text)]
     glues = [m.start() for m in _GLUE.finditer(text)]
     gap_at = [start for start, _, _ in gaps]
-    out: list[list[Span]] = []
-    for line in lines:
+    out: dict[int, list[Span]] = {}
+    for index, line in enumerate(lines):
         gap_from = bisect.bisect_left(gap_at, line.start)
         gap_to = bisect.bisect_left(gap_at, line.end, gap_from)
         glue_from = bisect.bisect_left(glues, line.start)
         glue_to = bisect.bisect_left(glues, line.end, glue_from)
         if gap_from == gap_to and glue_from == glue_to:
-            out.append([line])
             continue
         boundaries = _gaps_in_line(text, line, gaps[gap_from:gap_to])
         if glue_from < glue_to:
             candidates = _glues_in_line(text, line, glues[glue_from:glue_to])
             boundaries.extend((p, p) for p in _chosen_glue_points(text, line, candidates))
-        out.append(_pieces(line, boundaries))
+        pieces = _pieces(line, boundaries)
+        if len(pieces) > 1:
+            out[index] = pieces
     return out
 
 
