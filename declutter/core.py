@@ -20,7 +20,7 @@ from .html import blocks_to_text, page_blocks
 from .kinds import CONTENT
 from .limits import DEFAULT_MAX_CHARS, check_size
 from .model import Model, load_model
-from .paragraphs import Span, edge_pieces, pieces_of_lines, split_lines
+from .paragraphs import Span, cut_lines, edge_pieces, split_lines
 from .result import Cleaned, Segment
 
 #: Decimals kept of every score (see :func:`finish`).
@@ -48,19 +48,19 @@ def prepare(
     """Cut ``source`` into lines (or take the given ones) and their edge pieces, as units."""
     lines = tuple(split_lines(source) if lines is None else lines)
     count = len(lines)
+    cut = cut_lines(source, lines)  # only the lines of several pieces (few)
     units: list[Unit] = []
-    edges: list[tuple[tuple[int, Span], ...]] = []
-    piece_counts: list[int] = []
-    for index, (line, pieces) in enumerate(zip(lines, pieces_of_lines(source, lines))):
+    edges: list[tuple[tuple[int, Span], ...]] = [()] * count
+    piece_counts = [1] * count
+    for index, (start, end) in enumerate(lines):
         features = html[index] if html is not None else None
-        units.append(Unit(source[line.start : line.end], doc, index, count, False, features))
-        if len(pieces) == 1:  # most lines: nothing to strip
-            edges.append(())
-            piece_counts.append(1)
+        units.append(Unit(source[start:end], doc, index, count, False, features))
+        pieces = cut.get(index)
+        if pieces is None:  # most lines: nothing to strip
             continue
         chosen = tuple(edge_pieces(pieces))
-        edges.append(chosen)
-        piece_counts.append(len(pieces))
+        edges[index] = chosen
+        piece_counts[index] = len(pieces)
         units.extend(
             Unit(source[p.start : p.end], doc, index, count, True, features) for _, p in chosen
         )
@@ -92,6 +92,10 @@ def _renumber(unit: Unit, doc: int) -> Unit:
     return Unit(unit.text, doc, unit.index, unit.count, unit.piece, unit.html)
 
 
+#: A decided part of a line: its span, its score, and whether it is removed.
+Part = tuple[Span, float, bool]
+
+
 def _strip_edges(
     edges: Sequence[tuple[int, Span]], scores: Sequence[float], n_pieces: int, cut: float
 ) -> tuple[list[tuple[Span, float]], list[tuple[Span, float]]]:
@@ -112,35 +116,36 @@ def _strip_edges(
 
 def decide(
     doc: Prepared, scores: np.ndarray, model: Model, threshold: float
-) -> tuple[list[Segment], list[int]]:
-    """Turn unit scores into segments; also return which units were removed (for kinds).
+) -> tuple[list[Part], list[int]]:
+    """Turn unit scores into the parts of each line; also return which units were removed.
 
     A line of one piece is removed when its score reaches ``threshold``. A line of several
     pieces is removed whole only when the line and every edge piece reach it; otherwise
     its leading and trailing pieces that reach the stricter split threshold are cut off and
     the rest is kept. So a real sentence never goes down with the "Read more" glued to it.
+    The parts become segments in :func:`finish`, once the removed ones have their kinds.
     """
     cut = max(threshold, model.split_threshold)
-    segments: list[Segment] = []
+    parts: list[Part] = []
     removed_units: list[int] = []
     row = 0
     values: list[float] = scores.tolist()
     for line, edges, n_pieces in zip(doc.lines, doc.edges, doc.piece_counts):
         line_score = values[row]
         if not edges:  # a line of one piece (most lines): kept or removed whole
-            segments.append(_segment(doc.source, line, line_score, line_score >= threshold))
+            parts.append((line, line_score, line_score >= threshold))
             if line_score >= threshold:
                 removed_units.append(row)
             row += 1
             continue
         piece_scores = values[row + 1 : row + 1 + len(edges)]
         if line_score >= threshold and all(s >= threshold for s in piece_scores):
-            segments.append(_segment(doc.source, line, line_score, True))
+            parts.append((line, line_score, True))
             removed_units.append(row)
         elif max(piece_scores) < cut:  # no edge piece to cut: kept whole
-            segments.append(_segment(doc.source, line, line_score, False))
+            parts.append((line, line_score, False))
         else:
-            segments.extend(
+            parts.extend(
                 _split_line(
                     doc.source,
                     line,
@@ -154,7 +159,7 @@ def decide(
                 )
             )
         row += 1 + len(edges)
-    return segments, removed_units
+    return parts, removed_units
 
 
 def _split_line(
@@ -167,11 +172,11 @@ def _split_line(
     cut: float,
     row: int,
     removed_units: list[int],
-) -> list[Segment]:
-    """Cut a kept line's insert pieces off its ends; the middle stays as one kept segment."""
+) -> list[Part]:
+    """Cut a kept line's insert pieces off its ends; the middle stays as one kept part."""
     head, tail = _strip_edges(edges, piece_scores, n_pieces, cut)
     unit_of = {span: row + 1 + k for k, (_, span) in enumerate(edges)}
-    out = [_segment(source, span, score, True) for span, score in head]
+    out: list[Part] = [(span, score, True) for span, score in head]
     removed_units.extend(unit_of[span] for span, _ in head)
     kept_start = head[-1][0].end if head else line.start
     kept_end = tail[0][0].start if tail else line.end
@@ -181,8 +186,8 @@ def _split_line(
         kept_end -= 1
     if kept_start < kept_end:
         kept_score = line_score if not (head or tail) else _middle_score(piece_scores, line_score)
-        out.append(_segment(source, Span(kept_start, kept_end), kept_score, False))
-    out.extend(_segment(source, span, score, True) for span, score in tail)
+        out.append((Span(kept_start, kept_end), kept_score, False))
+    out.extend((span, score, True) for span, score in tail)
     removed_units.extend(unit_of[span] for span, _ in tail)
     return out
 
@@ -190,10 +195,6 @@ def _split_line(
 def _middle_score(piece_scores: list[float], line_score: float) -> float:
     """Score of what is kept after a cut: the lowest piece score (the most content-like)."""
     return min([*piece_scores, line_score])
-
-
-def _segment(source: str, span: Span, score: float, removed: bool) -> Segment:
-    return Segment(span.start, span.end, source[span.start : span.end], score, CONTENT, removed)
 
 
 def finish(
@@ -207,17 +208,14 @@ def finish(
     """
     scores, kinds = scored
     scores = np.round(scores, SCORE_DECIMALS)
-    segments, removed_units = decide(doc, scores, model, threshold)
+    parts, removed_units = decide(doc, scores, model, threshold)
     named = iter(kinds.take(removed_units))
-    return Cleaned(
-        doc.source,
-        tuple(s if not s.removed else _with_kind(s, next(named)) for s in segments),
-        threshold,
+    source, build = doc.source, Segment._built
+    segments = tuple(
+        build(a, b, source[a:b], score, next(named) if removed else CONTENT, removed)
+        for (a, b), score, removed in parts
     )
-
-
-def _with_kind(segment: Segment, kind: str) -> Segment:
-    return Segment(segment.start, segment.end, segment.text, segment.score, kind, True)
+    return Cleaned(source, segments, threshold)
 
 
 def clean(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: A line without its surrounding whitespace: from a non-space character to the last one
 #: before a line end (the characters str.splitlines() knows: \r, \x0b, \x0c, \x85, \u2028...;
@@ -51,9 +51,12 @@ _CAMEL_CASE_NAMES = frozenset({"linkedin", "thein", "wein", "mein", "sein", "dei
 MAX_PIECES_PER_SIDE = 2
 
 
-@dataclass(frozen=True)
-class Span:
-    """A half-open character range ``[start, end)`` of the input."""
+class Span(NamedTuple):
+    """A half-open character range ``[start, end)`` of the input.
+
+    A named tuple rather than a frozen dataclass: a document has hundreds of lines, and a
+    tuple is built several times faster (immutable, hashable and comparable just the same).
+    """
 
     start: int
     end: int
@@ -61,7 +64,7 @@ class Span:
 
 def split_lines(text: str) -> list[Span]:
     """The non-blank lines of ``text``, stripped, in order."""
-    return [Span(*match.span()) for match in _LINE.finditer(text)]
+    return [Span._make(match.span()) for match in _LINE.finditer(text)]
 
 
 def _glue_cut(text: str, token: re.Match[str], cuts: list[int]) -> int | None:
@@ -82,10 +85,17 @@ def _glue_cut(text: str, token: re.Match[str], cuts: list[int]) -> int | None:
 def _glue_points(text: str, line: Span) -> list[int]:
     """Glue points in a line, at most one per token, as absolute offsets."""
     segment = text[line.start : line.end]
-    candidates = [m.start() for m in _GLUE.finditer(segment)]
+    candidates = [line.start + m.start() for m in _GLUE.finditer(segment)]
+    return _chosen_glue_points(text, line, candidates)
+
+
+def _chosen_glue_points(text: str, line: Span, candidates: list[int]) -> list[int]:
+    """Of a line's glue candidates (absolute offsets, in order), the points to cut at."""
     if not candidates:
         return []
-    tokens = list(_WORD.finditer(segment))
+    # The line's tokens, as finditer over the line alone finds them (a match ends at the
+    # line's end), but with absolute offsets.
+    tokens = list(_WORD.finditer(text, line.start, line.end))
     starts = [t.start() for t in tokens]
     points: list[int] = []
     by_token: dict[int, list[int]] = {}
@@ -96,22 +106,26 @@ def _glue_points(text: str, line: Span) -> list[int]:
         else:
             by_token.setdefault(owner, []).append(pos)
     for owner, cuts in by_token.items():
-        cut = _glue_cut(segment, tokens[owner], cuts)
+        cut = _glue_cut(text, tokens[owner], cuts)
         if cut is not None:
             points.append(cut)
-    return sorted(line.start + p for p in points)
+    return sorted(points)
 
 
-def split_pieces(text: str, line: Span) -> list[Span]:
-    """Cut a line into pieces at sentence gaps and glue points; one piece if there are none."""
-    boundaries: list[tuple[int, int]] = []  # (end of left piece, start of right piece)
-    segment = text[line.start : line.end]
-    for match in _SENTENCE_GAP.finditer(segment):
-        gap_start, gap_end = match.span(1)
-        if _ABBREVIATION.search(segment, max(0, gap_start - 6), gap_start):
-            continue
-        boundaries.append((line.start + gap_start, line.start + gap_end))
-    boundaries.extend((p, p) for p in _glue_points(text, line))
+def _is_abbreviation(text: str, line: Span, gap_start: int) -> bool:
+    """Whether the text before a sentence gap ends in an abbreviation or an initial.
+
+    Only the 6 characters before the gap are read, and none before the line (where the
+    line starts, ``\b`` sees nothing before it, as if the line were the whole text).
+    """
+    start = gap_start - 6
+    if start > line.start:
+        return _ABBREVIATION.search(text, start, gap_start) is not None
+    return _ABBREVIATION.search(text[line.start : gap_start]) is not None
+
+
+def _pieces(line: Span, boundaries: list[tuple[int, int]]) -> list[Span]:
+    """Cut a line at (end of left piece, start of right piece) boundaries."""
     if not boundaries:
         return [line]
     pieces = []
@@ -125,26 +139,89 @@ def split_pieces(text: str, line: Span) -> list[Span]:
     return [p for p in pieces if p.start < p.end]
 
 
-def pieces_of_lines(text: str, lines: Sequence[Span]) -> list[list[Span]]:
-    """``[split_pieces(text, line) for line in lines]``, with one scan of the whole text.
+def split_pieces(text: str, line: Span) -> list[Span]:
+    """Cut a line into pieces at sentence gaps and glue points; one piece if there are none."""
+    boundaries: list[tuple[int, int]] = []  # (end of left piece, start of right piece)
+    segment = text[line.start : line.end]
+    for match in _SENTENCE_GAP.finditer(segment):
+        gap_start, gap_end = match.span(1)
+        if _ABBREVIATION.search(segment, max(0, gap_start - 6), gap_start):
+            continue
+        boundaries.append((line.start + gap_start, line.start + gap_end))
+    boundaries.extend((p, p) for p in _glue_points(text, line))
+    return _pieces(line, boundaries)
 
-    Most lines have no sentence gap and no glue point, and running two regular expressions
-    over each line costs more than over the whole text once. Only the lines where the scan
-    finds a candidate are cut by :func:`split_pieces` (the scan sees nothing it would not:
-    no candidate depends on characters across a line break).
+
+def pieces_of_lines(text: str, lines: Sequence[Span]) -> list[list[Span]]:
+    """``[split_pieces(text, line) for line in lines]``, with one scan of the whole text."""
+    cut = cut_lines(text, lines)
+    return [cut.get(index, [line]) for index, line in enumerate(lines)]
+
+
+def cut_lines(text: str, lines: Sequence[Span]) -> dict[int, list[Span]]:
+    """The pieces of every line that :func:`split_pieces` cuts in two or more, by index.
+
+    Most lines have no sentence gap and no glue point, and running the regular expressions
+    over each line costs more than over the whole text once. So the whole text is scanned
+    once, and each line takes the matches that fall inside it. A match found in the whole
+    text is one that the line alone gives (no match reaches back over the line's start,
+    and none of the line's own matches is swallowed by an earlier one), except near the
+    line's ends, where a look-around reads characters outside the line: those few are
+    checked again on the line alone (:func:`_gaps_in_line`, :func:`_glues_in_line`).
+    Lines of one piece are left out: that saves a list for most lines.
     """
-    candidates = sorted(
-        [m.start(1) for m in _SENTENCE_GAP.finditer(text)]
-        + [m.start() for m in _GLUE.finditer(text)]
-    )
-    out: list[list[Span]] = []
-    for line in lines:
-        at = bisect.bisect_left(candidates, line.start)
-        if at < len(candidates) and candidates[at] < line.end:
-            out.append(split_pieces(text, line))
-        else:
-            out.append([line])
+    gaps = [(m.start(), *m.span(1)) for m in _SENTENCE_GAP.finditer(text)]
+    glues = [m.start() for m in _GLUE.finditer(text)]
+    gap_at = [start for start, _, _ in gaps]
+    out: dict[int, list[Span]] = {}
+    for index, line in enumerate(lines):
+        gap_from = bisect.bisect_left(gap_at, line.start)
+        gap_to = bisect.bisect_left(gap_at, line.end, gap_from)
+        glue_from = bisect.bisect_left(glues, line.start)
+        glue_to = bisect.bisect_left(glues, line.end, glue_from)
+        if gap_from == gap_to and glue_from == glue_to:
+            continue
+        boundaries = _gaps_in_line(text, line, gaps[gap_from:gap_to])
+        if glue_from < glue_to:
+            candidates = _glues_in_line(text, line, glues[glue_from:glue_to])
+            boundaries.extend((p, p) for p in _chosen_glue_points(text, line, candidates))
+        pieces = _pieces(line, boundaries)
+        if len(pieces) > 1:
+            out[index] = pieces
     return out
+
+
+def _gaps_in_line(
+    text: str, line: Span, found: list[tuple[int, int, int]]
+) -> list[tuple[int, int]]:
+    """The sentence gaps of a line, from the whole text's matches starting inside it.
+
+    A match whose look-ahead may read past the line's end (two characters at most) is
+    tried again with the text cut at the line's end.
+    """
+    out = []
+    for start, gap_start, gap_end in found:
+        if gap_end + 1 >= line.end:
+            match = _SENTENCE_GAP.match(text, start, line.end)
+            if match is None:
+                continue
+            gap_start, gap_end = match.span(1)
+        if not _is_abbreviation(text, line, gap_start):
+            out.append((gap_start, gap_end))
+    return out
+
+
+def _glues_in_line(text: str, line: Span, found: list[int]) -> list[int]:
+    """The glue candidates of a line, from the whole text's matches inside it.
+
+    The pattern looks two characters back and one ahead; a match that close to the line's
+    ends is tried again on the line alone.
+    """
+    inner = [pos for pos in found if line.start + 2 <= pos < line.end - 1]
+    if len(inner) == len(found):
+        return inner
+    segment = text[line.start : line.end]
+    return [pos for pos in found if _GLUE.match(segment, pos - line.start)]
 
 
 def edge_pieces(pieces: list[Span]) -> list[tuple[int, Span]]:
@@ -152,8 +229,8 @@ def edge_pieces(pieces: list[Span]) -> list[tuple[int, Span]]:
 
     Returns (position in ``pieces``, span) pairs in order. A line of one piece has none.
     """
-    if len(pieces) < 2:
-        return []
-    side = min(MAX_PIECES_PER_SIDE, len(pieces) - 1)
-    chosen = set(range(side)) | set(range(len(pieces) - side, len(pieces)))
-    return [(i, pieces[i]) for i in sorted(chosen)]
+    count = len(pieces)
+    if count <= 2 * MAX_PIECES_PER_SIDE:  # short lines (most): every piece is near an edge
+        return list(enumerate(pieces)) if count > 1 else []
+    ends = [*range(MAX_PIECES_PER_SIDE), *range(count - MAX_PIECES_PER_SIDE, count)]
+    return [(i, pieces[i]) for i in ends]

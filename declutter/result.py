@@ -32,6 +32,22 @@ class Segment:
     kind: str
     removed: bool
 
+    @classmethod
+    def _built(
+        cls, start: int, end: int, text: str, score: float, kind: str, removed: bool
+    ) -> Segment:
+        """A segment built without ``__init__``, for :mod:`declutter.core`: the same object.
+
+        Cleaning builds one segment per line, and a frozen dataclass's ``__init__`` sets
+        each field through ``object.__setattr__``, which makes it twice as slow as filling
+        the instance's ``__dict__`` (in field order, as ``__init__`` would) at once.
+        """
+        segment = object.__new__(cls)
+        segment.__dict__.update(
+            start=start, end=end, text=text, score=score, kind=kind, removed=removed
+        )
+        return segment
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of the segment's fields."""
         return {

@@ -57,3 +57,11 @@ def test_edge_pieces_never_include_every_piece() -> None:
 def test_linkedin_is_a_name_not_a_glue_point() -> None:
     source = "She announced the move on LinkedIn yesterday, and shares rose."
     assert len(split_pieces(source, split_lines(source)[0])) == 1
+
+
+def test_edge_pieces_are_up_to_two_from_each_end_of_any_line() -> None:
+    for count in range(12):
+        spans = [Span(i, i + 1) for i in range(0, 2 * count, 2)]
+        side = min(2, count - 1)
+        expected = sorted({*range(side), *range(count - side, count)}) if count > 1 else []
+        assert edge_pieces(spans) == [(i, spans[i]) for i in expected]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import pickle
+
+import pytest
 
 from declutter.result import Cleaned, Segment
 
@@ -46,3 +50,14 @@ def test_kept_and_removed_split_the_segments_and_serialise_to_json() -> None:
         "kind": "advert",
         "removed": True,
     }
+
+
+def test_segments_built_for_speed_are_ordinary_frozen_segments() -> None:
+    fields = (3, 9, "abcdef", 0.25, "newsletter", True)
+    built, plain = Segment._built(*fields), Segment(*fields)
+    assert built == plain and hash(built) == hash(plain) and repr(built) == repr(plain)
+    assert vars(built) == vars(plain) and list(vars(built)) == list(vars(plain))
+    assert dataclasses.astuple(built) == fields and built.to_dict() == plain.to_dict()
+    assert pickle.loads(pickle.dumps(built)) == plain
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.score = 0.5  # type: ignore[misc]

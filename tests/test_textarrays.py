@@ -14,10 +14,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from declutter import features
+from declutter import features, measure
 from declutter.hashing import _SALT, HashedTokens, string_hash
 from declutter.measure import COLUMNS, measurements
-from declutter.paragraphs import pieces_of_lines, split_lines, split_pieces
+from declutter.paragraphs import Span, pieces_of_lines, split_lines, split_pieces
 from declutter.textarrays import TextArrays
 from declutter.textbits import STOPWORDS, encodable
 
@@ -118,6 +118,40 @@ def test_one_scan_cuts_lines_into_the_same_pieces_as_line_by_line(text: str) -> 
     assert pieces_of_lines(text, lines) == [split_pieces(text, line) for line in lines]
 
 
+#: Bits of text that make sentence gaps, glue points and abbreviations, near any edge.
+GLUE_BITS = [
+    *"aBxY.!?… \n\u00a0\"'“(×_5",
+    "In",
+    "AcmeDataIn",
+    "LinkedIn",
+    "Mr.",
+    "J. ",
+    "U.S.",
+    ". The",
+]
+
+
+@SETTINGS
+@given(st.data())
+def test_one_scan_cuts_any_spans_into_the_same_pieces_as_span_by_span(data: st.DataObject) -> None:
+    """Also for spans that are not stripped lines (cut mid-word, next to a full stop...)."""
+    text = "".join(data.draw(st.lists(st.sampled_from(GLUE_BITS + TRICKY[:8]), max_size=24)))
+    bounds = st.integers(0, len(text))
+    pairs = data.draw(st.lists(st.tuples(bounds, bounds), max_size=30))
+    lines = [Span(min(a, b), max(a, b)) for a, b in pairs if a != b]
+    assert pieces_of_lines(text, lines) == [split_pieces(text, line) for line in lines]
+
+
+def test_one_scan_cuts_every_span_of_tricky_text_like_span_by_span() -> None:
+    """Every span of short texts with cut points next to every kind of edge."""
+    for text in [
+        'Said so. "By AcmeDataIn Mr. J. Doe.In the U.S. run.  Yes',
+        "x.Y aB. (Ca) wB.\nDr. Who?  “Quoted” ThereIn LinkedIn.",
+    ]:
+        lines = [Span(a, b) for a in range(len(text)) for b in range(a + 1, len(text) + 1)]
+        assert pieces_of_lines(text, lines) == [split_pieces(text, line) for line in lines]
+
+
 @SETTINGS
 @given(st.lists(st.one_of(st.characters(), st.sampled_from(TRICKY + SEPARATORS)), max_size=60))
 def test_lines_are_the_stripped_non_blank_runs_between_line_breaks(parts: list[str]) -> None:
@@ -145,3 +179,20 @@ def test_features_do_not_depend_on_how_units_are_chunked(monkeypatch) -> None:
     hashed, dense = features.extract(units, 18)
     assert (hashed != whole_hashed).nnz == 0
     assert np.array_equal(dense, whole_dense)
+
+
+@SETTINGS
+@given(
+    st.lists(st.lists(st.sampled_from([*"@# _\t\u00a0a5.", "ab", "é", "𝐀", "\u3000"])), max_size=8)
+)
+def test_handles_are_found_where_the_handle_pattern_finds_them(parts: list[list[str]]) -> None:
+    texts = ["".join(p) for p in parts]
+    arrays = TextArrays(texts)
+    expected = measure._texts_matching(measure._HANDLE, arrays.joined, arrays)
+    assert measure._texts_with_handles(arrays).tolist() == expected.tolist()
+
+
+def test_handles_start_after_a_space_and_go_on_with_two_word_characters() -> None:
+    texts = ["@_x", "#a_", "x @ab", "a@bc", "@a", "(#ab", "\u3000#𝐀é", "@ b", "#", ""]
+    found = measure._texts_with_handles(TextArrays(texts)).tolist()
+    assert found == [1, 1, 1, 0, 0, 0, 1, 0, 0, 0]
