@@ -46,9 +46,8 @@ class Unit(NamedTuple):
     ``html`` holds features of the HTML block it came from, or None for plain text.
 
     A named tuple because a batch builds one per line and piece: a tuple is built several
-    times faster than a frozen dataclass, and columns of many units can be read at once
-    with ``zip(*units)``. ``html`` takes no part in equality and hashing (a dict could not
-    be hashed, and two units with the same text and place are the same unit).
+    times faster than a frozen dataclass. ``html`` takes no part in equality and hashing (a
+    dict could not be hashed, and two units with the same text and place are the same unit).
     """
 
     text: str
