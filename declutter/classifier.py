@@ -70,13 +70,18 @@ def context_matrix(units: Sequence[Unit], logits: np.ndarray, dense: np.ndarray)
         at = np.minimum(np.searchsorted(line_keys, wanted), len(line_keys) - 1)
         return at, line_keys[at] == wanted
 
+    def scores_at(at: np.ndarray, found: np.ndarray) -> np.ndarray:
+        """Scores of the lines found (0 where there is none)."""
+        values = line_values[at] if len(line_keys) else np.zeros(n)
+        return np.where(found, values, 0.0)
+
     def lookup(wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Scores of the lines with these keys, and whether each exists."""
         at, found = find(wanted)
-        values = line_values[at] if len(line_keys) else np.zeros(n)
-        return np.where(found, values, 0.0), found
+        return scores_at(at, found), found
 
-    own_line, has_own = lookup(keys)
+    own_at, has_own = find(keys)  # each unit's own line (a piece's is the line it is cut from)
+    own_line = scores_at(own_at, has_own)
     columns = [clipped, np.where(has_own, own_line, clipped)]
     near_values, near_found = [], []
     for offset in CONTEXT_OFFSETS:
@@ -96,9 +101,8 @@ def context_matrix(units: Sequence[Unit], logits: np.ndarray, dense: np.ndarray)
         shape = line_shape[at] if len(line_keys) else np.zeros((n, len(NEIGHBOUR_COLUMNS)))
         shapes.append(np.where(found[:, None], shape, 0.0))
     lengths = np.fromiter((len(u.text) for u in units), dtype=np.float64, count=n)
-    at, found = find(keys)
     region = _region_columns(
-        line_keys // stride, logits[line_rows][order], lengths[line_rows][order], at, found
+        line_keys // stride, logits[line_rows][order], lengths[line_rows][order], own_at, has_own
     )
     return np.hstack([np.column_stack(columns), region, *shapes, dense])
 

@@ -152,12 +152,6 @@ def split_pieces(text: str, line: Span) -> list[Span]:
     return _pieces(line, boundaries)
 
 
-def pieces_of_lines(text: str, lines: Sequence[Span]) -> list[list[Span]]:
-    """``[split_pieces(text, line) for line in lines]``, with one scan of the whole text."""
-    cut = cut_lines(text, lines)
-    return [cut.get(index, [line]) for index, line in enumerate(lines)]
-
-
 def cut_lines(text: str, lines: Sequence[Span]) -> dict[int, list[Span]]:
     """The pieces of every line that :func:`split_pieces` cuts in two or more, by index.
 

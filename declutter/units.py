@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from .data import LabelledDocument, LabelledParagraph
 from .features import Unit
 from .kinds import INSERT
-from .paragraphs import Span, edge_pieces, split_lines, split_pieces
+from .paragraphs import Span, cut_lines, edge_pieces, split_lines
 
 UNKNOWN = -1
 
@@ -63,6 +63,7 @@ def document_units(
     """Append the line units and piece units of one document to ``out``."""
     text, spans = doc.render()
     lines = _lines_of(doc, text, spans)
+    cut = cut_lines(text, lines)  # as prepare() cuts them: the lines of several pieces
     count = len(lines)
     first = 0  # paragraphs before this index end before the current line
     for index, line in enumerate(lines):
@@ -91,7 +92,7 @@ def document_units(
                 para = doc.paragraphs[k]
                 out.add(piece, _label_code(para.label), doc.source, _kind(para), dataset)
             continue
-        for _, span in edge_pieces(split_pieces(text, line)):
+        for _, span in edge_pieces(cut.get(index, [line])):
             piece = Unit(text[span.start : span.end], doc_number, index, count, True, html)
             out.add(piece, label, doc.source, kind, dataset)
 

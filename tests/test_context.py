@@ -54,7 +54,7 @@ def test_a_documents_context_rows_do_not_depend_on_its_batch(position: int) -> N
     """clean_many must give what clean gives: context rows of a document are exact alike
     whether it is scored alone or beside other documents (before, after or between)."""
     others = ["Short note.\nSubscribe now", "A\nB\nC\nD\nE\nF\nG\nH\nI\nJ\nK\nL\nM\nN\nO"]
-    texts = others[:position] + [ARTICLE] + others[position:]
+    texts = [*others[:position], ARTICLE, *others[position:]]
     batch = [u for number, text in enumerate(texts) for u in prepare(text, doc=number).units]
     alone = list(prepare(ARTICLE).units)
     rng = np.random.default_rng(0)

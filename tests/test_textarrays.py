@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from declutter import features, measure
 from declutter.hashing import _SALT, HashedTokens, string_hash
 from declutter.measure import COLUMNS, measurements
-from declutter.paragraphs import Span, pieces_of_lines, split_lines, split_pieces
+from declutter.paragraphs import Span, cut_lines, split_lines, split_pieces
 from declutter.textarrays import TextArrays
 from declutter.textbits import STOPWORDS, encodable
 
@@ -102,6 +102,12 @@ def test_measurements_see_addresses_in_the_right_text() -> None:
     table = measurements(TextArrays(texts), np.array([17.0, 27, 26]), np.zeros(3))
     assert table[:, COLUMNS.index("has_url")].tolist() == [0.0, 1.0, 1.0]
     assert table[:, COLUMNS.index("has_email")].tolist() == [0.0, 0.0, 1.0]
+
+
+def pieces_of_lines(text: str, lines: list[Span]) -> list[list[Span]]:
+    """Every line's pieces as cut_lines gives them (a line it leaves out is one piece)."""
+    cut = cut_lines(text, lines)
+    return [cut.get(index, [line]) for index, line in enumerate(lines)]
 
 
 @st.composite
