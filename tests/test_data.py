@@ -89,6 +89,25 @@ def test_training_data_meets_its_documented_breadth() -> None:
     assert len(glued) >= 40
 
 
+def test_authored_pages_are_split_by_source_and_cover_the_page_furniture() -> None:
+    folder = ROOT / "training_data"
+    train = list(read_jsonl(folder / "pages_train.jsonl"))
+    test = list(read_jsonl(folder / "pages_test.jsonl"))
+    assert train and test and all(d.is_page for d in train + test)
+    assert not {d.source for d in train} & {d.source for d in test}
+    # one split for a site, whether its documents are text or pages
+    assert not {d.source for d in read_jsonl(folder / "test.jsonl")} & {d.source for d in train}
+    assert not {d.source for d in read_jsonl(folder / "train.jsonl")} & {d.source for d in test}
+    kinds = {p.kind for d in train + test for p in d.paragraphs if p.kind}
+    assert {"comments", "related", "navigation", "consent", "legal"} <= kinds
+    # hard negatives: article content under a comment-like class word
+    assert any(
+        p.label == "content" and "comment" in p.html["class_words"]
+        for d in train + test
+        for p in d.paragraphs
+    )
+
+
 def test_single_paragraph_documents_copy_a_labelled_paragraph_of_their_own_split() -> None:
     folder = ROOT / "training_data"
     whole = {
@@ -108,3 +127,80 @@ def test_single_paragraph_documents_copy_a_labelled_paragraph_of_their_own_split
             (p.text, p.label, p.kind) == (paragraph.text, paragraph.label, paragraph.kind)
             for p in parent.paragraphs
         )
+
+
+def _build_module():
+    """training_data/build.py as a module (it is a script, not part of the package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build", ROOT / "training_data" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en" data-declutter-id="t-001" data-declutter-source="t.example"
+      data-declutter-genre="blog">
+<body>
+<nav data-label="insert:navigation"><a href="/">Home</a></nav>
+<article class="post" data-label="content">
+  <h1>Rain closes the coast road</h1>
+  <p class="meta" data-label="unknown">By A. Writer</p>
+  <p>The coast road was closed on Monday after a landslip.</p>
+</article>
+<div class="thread" data-label="insert:comments"><p>First! Great piece.</p></div>
+BODY_EXTRA
+</body></html>"""
+
+
+def test_authored_pages_become_labelled_blocks_with_their_html_features(tmp_path: Path) -> None:
+    build = _build_module()
+    path = tmp_path / "p.html"
+    path.write_text(PAGE.replace("BODY_EXTRA", ""), encoding="utf-8")
+    doc = build.parse_page(path)
+    assert (doc.id, doc.source, doc.lang, doc.genre) == ("t-001", "t.example", "en", "blog")
+    assert doc.is_page
+    got = [(p.text, p.label, p.kind) for p in doc.paragraphs]
+    assert got == [
+        ("Home", "insert", "navigation"),
+        ("Rain closes the coast road", "content", None),
+        ("By A. Writer", None, None),
+        ("The coast road was closed on Monday after a landslip.", "content", None),
+        ("First! Great piece.", "insert", "comments"),
+    ]
+    # the features are clean_html's own, and the label attribute is not among them
+    from declutter.html import page_blocks
+
+    assert [p.html for p in doc.paragraphs] == [b.html for b in page_blocks(path.read_bytes())]
+    assert "label" not in doc.paragraphs[4].html["class_words"]
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ("<p>Unlabelled footer</p>", "no data-label covers"),
+        ('<p data-label="content">Half <b data-label="insert:advert">an ad, an ad</b></p>',
+         "mixes labels"),
+        ('<p data-label="advert">Bad value</p>', "use content, unknown or insert"),
+        ('<p data-label="insert:popup">Unknown kind</p>', "popup"),
+    ],
+)  # fmt: skip
+def test_authored_page_errors_name_the_file_and_block(tmp_path: Path, extra, message) -> None:
+    build = _build_module()
+    path = tmp_path / "bad.html"
+    path.write_text(PAGE.replace("BODY_EXTRA", extra), encoding="utf-8")
+    with pytest.raises(DataFormatError, match=message) as error:
+        build.parse_page(path)
+    assert str(path) in str(error.value)
+
+
+def test_an_authored_page_needs_its_id_source_genre_and_language(tmp_path: Path) -> None:
+    build = _build_module()
+    path = tmp_path / "p.html"
+    path.write_text(
+        PAGE.replace("BODY_EXTRA", "").replace(' data-declutter-source="t.example"', ""),
+        encoding="utf-8",
+    )
+    with pytest.raises(DataFormatError, match="data-declutter-source"):
+        build.parse_page(path)

@@ -1,6 +1,6 @@
 """Compile the hand-written authoring files into the JSONL corpus that ``declutter train`` reads.
 
-    python training_data/build.py            # writes train.jsonl, test.jsonl, test_single.jsonl
+    python training_data/build.py            # writes the JSONL files listed in the README
     python training_data/build.py --check    # exits 1 if the JSONL files are out of date
 
 Why a second format: JSON with escaped quotes is hard to write and review by hand; the
@@ -26,6 +26,17 @@ document up to :data:`SINGLES_PER_DOCUMENT` of its labelled paragraphs (chosen b
 so the choice is stable) are also written as documents of their own, id ``<id>~<n>``, with
 the same source. Those from training sources go into ``train.jsonl``; those from test
 sources into ``test_single.jsonl`` (not ``test.jsonl``, which stays the whole-document test).
+
+HTML pages (``training_data/authoring/pages/*.html``): what ``clean_html`` sees is a page's
+blocks with their markup, and reader-comment sections, teaser rails and footers are told apart
+there by structure more than by words. The public corpora we may train on have few labelled
+comment sections, so we write pages too. A page is labelled in its own markup: a
+``data-label`` attribute (``content``, ``unknown`` or ``insert:<kind>``) on an element
+labels every block inside it, the nearest one winning; the ``<html>`` element carries
+``data-declutter-id``, ``data-declutter-source``, ``data-declutter-genre`` and ``lang``.
+Each page becomes one document of blocks with their HTML features (exactly as
+``clean_html`` extracts them), in ``pages_train.jsonl`` or ``pages_test.jsonl`` by the same
+source split. Neither attribute reaches the features: only class and id words do.
 """
 
 from __future__ import annotations
@@ -47,6 +58,7 @@ from declutter.data import (  # noqa: E402
     document_to_json,
     parse_document,
 )
+from declutter.html import annotated_blocks  # noqa: E402
 
 TEST_SHARE_PERCENT = 20
 SINGLES_PER_DOCUMENT = 2
@@ -54,6 +66,12 @@ _HEADER = re.compile(r"@doc\s+(.*)")
 _LINE = re.compile(r"(C|\?|I:(?P<kind>[a-z_]+))(?P<join>[\^+]?)\s(?P<text>.*)")
 _SEPARATORS = {"blank": "\n\n", "line": "\n"}
 _JOINS = {"": None, "^": "", "+": " "}
+#: The attribute that labels a page's elements, and the share of a block's characters one
+#: label must cover (a block straddling two labels is an authoring error, not a guess).
+PAGE_LABEL_ATTR = "data-label"
+PAGE_LABEL_DOMINANCE = 0.9
+_PAGE_HEADER = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
+_PAGE_FIELD = re.compile(r'([a-z-]+)="([^"]*)"')
 
 
 def is_test_source(source: str) -> bool:
@@ -115,6 +133,58 @@ def parse_authoring(path: Path) -> Iterator[LabelledDocument]:
         yield _finish(fields, paragraphs, start)
 
 
+def _page_fields(markup: str, where: str) -> dict[str, str]:
+    header = _PAGE_HEADER.search(markup)
+    fields = dict(_PAGE_FIELD.findall(header.group(0))) if header else {}
+    needed = ("data-declutter-id", "data-declutter-source", "data-declutter-genre", "lang")
+    missing = [name for name in needed if not fields.get(name)]
+    if missing:
+        raise DataFormatError(f"{where}: the <html> element needs {', '.join(missing)}")
+    return fields
+
+
+def _page_label(counts: dict[str, int], where: str) -> tuple[str | None, str | None]:
+    """(label, kind) of a block from the characters under each ``data-label`` value."""
+    total = sum(counts.values())
+    value, chars = max(counts.items(), key=lambda item: item[1]) if counts else ("", 0)
+    if not value:
+        raise DataFormatError(f"{where}: no {PAGE_LABEL_ATTR} covers this block; label it")
+    if chars < PAGE_LABEL_DOMINANCE * total:
+        raise DataFormatError(f"{where}: the block mixes labels {counts}; label whole blocks")
+    if value == "content":
+        return "content", None
+    if value == "unknown":
+        return None, None
+    if value.startswith("insert:"):
+        return "insert", value.removeprefix("insert:")  # the kind is checked by parse_document
+    raise DataFormatError(
+        f"{where}: {PAGE_LABEL_ATTR}={value!r}; use content, unknown or insert:<kind>"
+    )
+
+
+def parse_page(path: Path) -> LabelledDocument:
+    """The labelled document of one authored HTML page: its blocks, as ``clean_html`` sees
+    them, each labelled by its nearest ``data-label``; errors cite ``file#block``."""
+    markup = path.read_text(encoding="utf-8")
+    fields = _page_fields(markup, str(path))
+    blocks, annotations = annotated_blocks(markup, annotation_attr=PAGE_LABEL_ATTR)
+    if not blocks:
+        raise DataFormatError(f"{path}: no visible text blocks")
+    paragraphs = []
+    for number, (block, counts) in enumerate(zip(blocks, annotations, strict=True)):
+        label, kind = _page_label(counts, f"{path}#block{number} ({block.text[:40]!r})")
+        paragraphs.append(LabelledParagraph(block.text, label, kind, html=block.html))
+    doc = LabelledDocument(
+        id=fields["data-declutter-id"],
+        source=fields["data-declutter-source"],
+        paragraphs=tuple(paragraphs),
+        lang=fields["lang"],
+        genre=fields["data-declutter-genre"],
+        separator="\n\n",
+    )
+    return parse_document(document_to_json(doc), str(path))
+
+
 def single_paragraph_documents(doc: LabelledDocument) -> list[LabelledDocument]:
     """Up to :data:`SINGLES_PER_DOCUMENT` labelled paragraphs of ``doc``, each alone."""
 
@@ -140,7 +210,10 @@ def build() -> dict[str, str]:
     """Return the text of each JSONL file, compiled from every authoring file."""
     import json
 
-    out: dict[str, list[str]] = {"train.jsonl": [], "test.jsonl": [], "test_single.jsonl": []}
+    out: dict[str, list[str]] = {
+        "train.jsonl": [], "test.jsonl": [], "test_single.jsonl": [],
+        "pages_train.jsonl": [], "pages_test.jsonl": [],
+    }  # fmt: skip
     singles: list[str] = []
     seen: set[str] = set()
     for path in sorted((HERE / "authoring").glob("*.txt")):
@@ -156,6 +229,13 @@ def build() -> dict[str, str]:
                 line = json.dumps(document_to_json(single), ensure_ascii=False)
                 (out["test_single.jsonl"] if test else singles).append(line)
     out["train.jsonl"] += singles  # after the whole documents: their order stays as it was
+    for path in sorted((HERE / "authoring" / "pages").glob("*.html")):
+        doc = parse_page(path)
+        if doc.id in seen:
+            raise DataFormatError(f"{path}: duplicate document id {doc.id!r}")
+        seen.add(doc.id)
+        name = "pages_test.jsonl" if is_test_source(doc.source) else "pages_train.jsonl"
+        out[name].append(json.dumps(document_to_json(doc), ensure_ascii=False))
     return {name: "".join(line + "\n" for line in lines) for name, lines in out.items()}
 
 
