@@ -68,7 +68,9 @@ def dataset_weights(
     names = np.asarray(labelled.datasets)
     weights = np.ones(len(names))
     own = ~np.isin(names, list(corpus_names))
-    own_total = max(int(own.sum()), 1)
+    # the unit of weight: our own data's size, or (without any) all units', so that the
+    # regularisation strength means the same whatever the mix of data
+    own_total = int(own.sum()) or len(names)
     for name in corpus_names:
         rows = names == name
         if rows.any():

@@ -112,3 +112,24 @@ def test_hand_written_scoring_equals_scikit_learns_predictions(
     names = classifier.kind_model_.predict(fold_parts(hashed, dense))
     named = passes.kinds(hashed, dense, np.arange(len(units)))
     assert named == [str(n) if n in INSERT_KINDS else "other" for n in names]
+
+
+def test_dataset_weights_give_each_corpus_its_share_even_without_our_own_data() -> None:
+    from types import SimpleNamespace
+
+    from declutter.datasets import Dataset
+    from declutter.training import TrainConfig, dataset_weights
+
+    def names(*counts: tuple[str, int]) -> SimpleNamespace:
+        return SimpleNamespace(datasets=[name for name, n in counts for _ in range(n)])
+
+    own = Dataset("own.jsonl", (), "0", is_corpus=False)
+    big, small = (Dataset(n, (), "0", is_corpus=True) for n in ("corpus:a", "corpus:b"))
+    config = TrainConfig(corpus_weight=0.5)
+    mixed = dataset_weights(names(("own.jsonl", 10), ("corpus:a", 40), ("corpus:b", 5)),
+                            [own, big, small], config)  # fmt: skip
+    assert mixed[:10].sum() == 10 and mixed[10:50].sum() == mixed[50:].sum() == 5
+    # with no data of our own, the unit of weight is the number of units, not 1: each
+    # corpus still weighs half of it, so regularisation means the same as with a mix
+    alone = dataset_weights(names(("corpus:a", 40), ("corpus:b", 5)), [big, small], config)
+    assert alone[:40].sum() == alone[40:].sum() == 0.5 * 45
