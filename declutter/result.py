@@ -115,11 +115,51 @@ class Cleaned:
             "segments": [s.to_dict() for s in self.segments],
         }
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle as the source plus one list per field, not one object per segment.
+
+        Results travel from worker processes (``clean_many(n_jobs=...)``, Dask, Spark) back
+        to the caller. Pickled segment by segment, a result repeats every segment's text
+        and field names, and unpickling it was the serial part of a parallel run; the
+        texts are slices of ``source`` and are cut again on arrival.
+        """
+        segments = self.segments
+        return (
+            _restore,
+            (
+                self.source,
+                self.threshold,
+                [s.start for s in segments],
+                [s.end for s in segments],
+                [s.score for s in segments],
+                [s.kind for s in segments],
+                [s.removed for s in segments],
+            ),
+        )
+
     def __repr__(self) -> str:
         return (
             f"Cleaned(kept={len(self.kept)} segments, removed={len(self.removed)} segments, "
             f"threshold={self.threshold})"
         )
+
+
+def _restore(
+    source: str,
+    threshold: float,
+    starts: list[int],
+    ends: list[int],
+    scores: list[float],
+    kinds: list[str],
+    removed: list[bool],
+) -> Cleaned:
+    """The :class:`Cleaned` that :meth:`Cleaned.__reduce__` took apart."""
+    build = Segment._built
+    segments = tuple(
+        build(a, b, source[a:b], score, kind, gone)
+        for a, b, score, kind, gone in zip(starts, ends, scores, kinds, removed, strict=True)
+    )
+    return Cleaned(source, segments, threshold)
 
 
 __all__ = ["CONTENT", "PARAGRAPH_BREAK", "Cleaned", "Segment"]

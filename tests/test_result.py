@@ -61,3 +61,21 @@ def test_segments_built_for_speed_are_ordinary_frozen_segments() -> None:
     assert pickle.loads(pickle.dumps(built)) == plain
     with pytest.raises(dataclasses.FrozenInstanceError):
         built.score = 0.5  # type: ignore[misc]
+
+
+def test_a_pickled_result_comes_back_equal_and_does_not_repeat_segment_texts() -> None:
+    import declutter
+
+    text = "\n\n".join(
+        [f"Paragraph {n} of the article says something about the harbour." for n in range(40)]
+        + ["Sign up for our newsletter", "Advertisement", "© 2026 Example Media"]
+    )
+    page = "".join(f"<p>{paragraph}</p>" for paragraph in text.split("\n\n"))
+    plain = declutter.clean(text)
+    for result in (plain, declutter.clean_html(page)):
+        back = pickle.loads(pickle.dumps(result))
+        assert back == result and back.text == result.text and len(back.segments) > 40
+        assert [vars(s) for s in back.segments] == [vars(s) for s in result.segments]
+        assert all(back.source[s.start : s.end] == s.text for s in back.segments)
+    # the source travels once: the payload is far smaller than the segment texts repeated
+    assert len(pickle.dumps(plain)) < len(plain.source) + 40 * len(plain.segments)
