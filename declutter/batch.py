@@ -22,7 +22,9 @@ the same cache on Dask and Spark workers.
 from __future__ import annotations
 
 import functools
+import gc
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -130,14 +132,36 @@ def _clean_prepared(
     return [finish(doc, doc_scores, model, cut) for doc, doc_scores in pairs]
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a chunk is cleaned, then restore it.
+
+    Why: cleaning allocates hundreds of small tuples and objects per document, none of them
+    in reference cycles (reference counting frees them all), yet every 700 allocations
+    start a collection that walks the young objects, and every so often all objects in the
+    process, the model's included. Pausing it made ``clean_many`` 12-19% faster (2,436
+    text-task documents, one process, three alternating runs). The collector is re-enabled
+    on the way out only if it was on when the chunk started, so a caller who switched it
+    off keeps it off (barring another thread switching it off during the chunk).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def clean_text_chunk(
     texts: list[str], model: ModelRef | Model | str | Path | None, threshold: float | None
 ) -> list[Cleaned]:
     """Clean a list of texts with one scoring call (runs in the worker that gets the chunk)."""
     loaded = resolve_model(model)
-    return _clean_prepared(
-        [prepare(text, doc=number) for number, text in enumerate(texts)], loaded, threshold
-    )
+    with _collector_paused():
+        return _clean_prepared(
+            [prepare(text, doc=number) for number, text in enumerate(texts)], loaded, threshold
+        )
 
 
 def clean_html_chunk(
@@ -148,10 +172,12 @@ def clean_html_chunk(
 ) -> list[Cleaned]:
     """Clean a list of HTML pages with one scoring call (runs in the worker that gets it)."""
     loaded = resolve_model(model)
-    prepared = [
-        prepare_html(page, encoding=encoding, doc=number) for number, page in enumerate(pages)
-    ]
-    return _clean_prepared(prepared, loaded, threshold, html=True)
+    with _collector_paused():
+        prepared = [
+            prepare_html(page, encoding=encoding, doc=number)
+            for number, page in enumerate(pages)
+        ]
+        return _clean_prepared(prepared, loaded, threshold, html=True)
 
 
 # --------------------------------------------------------------------------- input checks

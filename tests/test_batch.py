@@ -169,3 +169,47 @@ def test_a_reference_refuses_a_model_that_changed(tmp_path: Path) -> None:
 def test_a_reference_needs_an_existing_directory(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="no model directory"):
         reference_for_directory(tmp_path / "missing")
+
+
+@pytest.mark.parametrize("collector_on", [True, False])
+def test_the_garbage_collector_is_paused_per_chunk_and_left_as_it_was(
+    monkeypatch: pytest.MonkeyPatch, collector_on: bool
+) -> None:
+    import gc
+
+    import declutter.batch as batch
+
+    seen: list[bool] = []
+    real = batch._clean_prepared
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "_clean_prepared", spy)
+    (gc.enable if collector_on else gc.disable)()
+    try:
+        texts = list(clean_many(sample_texts(), batch_size=3))
+        pages = list(clean_html_many(["<p>One.</p>", "<p>Two.</p>"], batch_size=1))
+        assert gc.isenabled() is collector_on
+    finally:
+        gc.enable()
+    assert len(texts) == len(sample_texts()) and len(pages) == 2
+    assert seen and not any(seen)
+
+
+def test_a_failing_chunk_still_restores_the_garbage_collector(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    import declutter.batch as batch
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("scoring failed")
+
+    monkeypatch.setattr(batch, "_clean_prepared", broken)
+    gc.enable()
+    with pytest.raises(RuntimeError, match="scoring failed"):
+        list(clean_many(["Some text."]))
+    assert gc.isenabled()
