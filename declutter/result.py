@@ -127,6 +127,7 @@ class Cleaned:
         return (
             _restore,
             (
+                type(self),
                 self.source,
                 self.threshold,
                 [s.start for s in segments],
@@ -145,6 +146,7 @@ class Cleaned:
 
 
 def _restore(
+    cls: type[Cleaned],
     source: str,
     threshold: float,
     starts: list[int],
@@ -159,7 +161,7 @@ def _restore(
         build(a, b, source[a:b], score, kind, gone)
         for a, b, score, kind, gone in zip(starts, ends, scores, kinds, removed, strict=True)
     )
-    return Cleaned(source, segments, threshold)
+    return cls(source, segments, threshold)
 
 
 __all__ = ["CONTENT", "PARAGRAPH_BREAK", "Cleaned", "Segment"]
