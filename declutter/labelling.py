@@ -11,20 +11,35 @@ delete the ``score``/``review_order`` fields if you like, and pass the file to
 
 from __future__ import annotations
 
+import bisect
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .core import clean, clean_html
+from .core import clean, finish, prepare_html, score_units
+from .limits import DEFAULT_MAX_CHARS, check_size
 from .model import Model
+from .paragraphs import Span
 from .result import Cleaned
 
 
-def labelled_record(doc_id: str, source: str, result: Cleaned, threshold: float) -> dict[str, Any]:
-    """The training-format record of one cleaning result, with review hints."""
+def labelled_record(
+    doc_id: str,
+    source: str,
+    result: Cleaned,
+    threshold: float,
+    blocks: Sequence[tuple[Span, Mapping[str, Any]]] | None = None,
+) -> dict[str, Any]:
+    """The training-format record of one cleaning result, with review hints.
+
+    ``blocks`` (pages only) gives each block's span in ``result.source`` and its HTML
+    features: every paragraph then carries its block's features, so that training reads
+    the record as a page (scored with the page threshold, markup and all), not as text.
+    """
     paragraphs: list[dict[str, Any]] = []
     previous_end: int | None = None
+    block_starts = [span.start for span, _ in blocks] if blocks is not None else []
     for segment in result.segments:
         item: dict[str, Any] = {
             "text": segment.text,
@@ -33,6 +48,8 @@ def labelled_record(doc_id: str, source: str, result: Cleaned, threshold: float)
         }
         if segment.removed:
             item["kind"] = segment.kind
+        if blocks is not None:
+            item["html"] = dict(blocks[bisect.bisect_right(block_starts, segment.start) - 1][1])
         if previous_end is not None:
             gap = result.source[previous_end : segment.start]
             if len(f"x{gap}x".splitlines()) == 1:  # same line: keep the exact join
@@ -62,22 +79,31 @@ def prelabel(
     source: str | None = None,
     html: bool = False,
 ) -> int:
-    """Label each input file with ``model``; write JSONL, least-confident documents first."""
+    """Label each input file with ``model``; write JSONL, least-confident documents first.
+
+    With ``html``, the inputs are pages: they are cleaned as ``clean_html`` cleans them,
+    confidence is measured against the page threshold, and every paragraph carries its
+    block's HTML features (a block the model cut in pieces becomes joined paragraphs).
+    """
+    threshold = model.html_threshold if html else model.threshold
     records = []
     for name in inputs:
         path = Path(name)
+        blocks = None
         if html:
-            result = clean_html(path.read_bytes(), model=model)
+            data = path.read_bytes()
+            check_size(data, DEFAULT_MAX_CHARS, "declutter label")  # as clean_html checks
+            doc = prepare_html(data)
+            result = finish(doc, score_units(model, [doc])[0], model, threshold)
+            features = [unit.html or {} for unit in doc.units if not unit.piece]
+            blocks = list(zip(doc.lines, features, strict=True))
         else:
             result = clean(path.read_text(encoding="utf-8"), model=model)
         if not result.segments:
             continue
-        records.append(
-            labelled_record(
-                path.stem, source or path.parent.name or "unknown", result, model.threshold
-            )
-        )
-    records.sort(key=lambda r: _least_margin(r, model.threshold))
+        name = source or path.parent.name or "unknown"
+        records.append(labelled_record(path.stem, name, result, threshold, blocks))
+    records.sort(key=lambda r: _least_margin(r, threshold))
     with Path(output).open("w", encoding="utf-8") as handle:
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -51,10 +51,23 @@ def _kind(para: LabelledParagraph) -> str | None:
 
 
 def _lines_of(doc: LabelledDocument, text: str, spans: list[tuple[int, int]]) -> list[Span]:
-    """The lines ``clean`` (plain text) or ``clean_html`` (blocks) would score."""
-    if doc.is_page:
-        return [Span(a, b) for a, b in spans if a < b]
-    return split_lines(text)
+    """The lines ``clean`` (plain text) or ``clean_html`` (blocks) would score.
+
+    A page's line is a block: one paragraph, or several when a paragraph is joined to the
+    one before it on the same line (``declutter label`` writes a block that the model cut
+    in pieces, a glued byline say, as such joined paragraphs, each with its own label).
+    """
+    if not doc.is_page:
+        return split_lines(text)
+    lines: list[Span] = []
+    for para, (start, end) in zip(doc.paragraphs, spans, strict=True):
+        if start >= end:
+            continue
+        if lines and para.join is not None and len(f"x{para.join}x".splitlines()) == 1:
+            lines[-1] = Span(lines[-1].start, end)
+        else:
+            lines.append(Span(start, end))
+    return lines
 
 
 def document_units(

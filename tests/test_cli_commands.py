@@ -71,3 +71,51 @@ def test_label_writes_training_records_least_confident_first(tmp_path: Path) -> 
     byline = next(i for i, p in enumerate(article) if p["text"] == "By AcmeData")
     assert article[byline]["label"] == "insert" and article[byline]["kind"]
     assert article[byline + 1]["join"] == ""  # glued to the paragraph it was cut from
+
+
+def test_label_html_writes_pages_that_train_as_clean_html_sees_them(tmp_path: Path) -> None:
+    from declutter.core import prepare_html
+    from declutter.html import page_blocks
+    from declutter.units import LabelledUnits, document_units
+
+    lines = [line for line in EXAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    page = tmp_path / "p.html"
+    page.write_text("<html><body>" + "".join(f"<p>{x}</p>" for x in lines) + "</body></html>")
+    out = tmp_path / "pages.jsonl"
+    assert main(["label", "--html", str(page), "-o", str(out)]) == 0
+    (doc,) = read_jsonl(out)
+    assert doc.is_page  # every paragraph carries its block's features: it trains as a page
+    assert {p.kind for p in doc.paragraphs if p.label == "insert"} >= {"navigation", "form"}
+    # a block the model cut ("Thank you! Your download email...") is joined paragraphs
+    assert len(doc.paragraphs) > len(blocks := page_blocks(page.read_bytes()))
+    assert any(p.join is not None for p in doc.paragraphs)
+    units = LabelledUnits()
+    document_units(doc, 0, "pages.jsonl", units)
+    trained = [(u.text, u.html) for u in units.units if not u.piece]
+    scored = [(u.text, u.html) for u in prepare_html(page.read_bytes()).units if not u.piece]
+    assert trained == scored and [html for _, html in trained] == [b.html for b in blocks]
+
+
+def test_a_page_block_written_as_joined_paragraphs_is_one_line_with_labelled_pieces() -> None:
+    from declutter.data import LabelledDocument, LabelledParagraph
+    from declutter.units import UNKNOWN, LabelledUnits, document_units
+
+    html = {"tag": "p", "link_density": 0.0, "class_words": "", "depth": 3,
+            "heading": False, "list_item": False, "in_table": False, "in_semantic": ""}  # fmt: skip
+    doc = LabelledDocument(
+        id="d", source="s.example", separator="\n\n",
+        paragraphs=(
+            LabelledParagraph("By AcmeData", "insert", "lead_gen", None, html),
+            LabelledParagraph("In May the regulator said so.", "content", None, "", html),
+            LabelledParagraph("A second block of article text.", "content", None, None, html),
+        ),
+    )  # fmt: skip
+    units = LabelledUnits()
+    document_units(doc, 0, "x", units)
+    got = [(u.text, u.piece, label) for u, label in zip(units.units, units.labels)]
+    assert got[:3] == [
+        ("By AcmeDataIn May the regulator said so.", False, UNKNOWN),
+        ("By AcmeData", True, 1),
+        ("In May the regulator said so.", True, 0),
+    ]
+    assert ("A second block of article text.", False, 0) in got
