@@ -101,8 +101,8 @@ def prelabel(
             result = clean(path.read_text(encoding="utf-8"), model=model)
         if not result.segments:
             continue
-        name = source or path.parent.name or "unknown"
-        records.append(labelled_record(path.stem, name, result, threshold, blocks))
+        site = source or path.parent.name or "unknown"
+        records.append(labelled_record(path.stem, site, result, threshold, blocks))
     records.sort(key=lambda r: _least_margin(r, threshold))
     with Path(output).open("w", encoding="utf-8") as handle:
         for record in records:
