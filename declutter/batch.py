@@ -30,7 +30,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
-from .core import Prepared, finish, prepare, prepare_html, score_units
+from .core import Prepared, finish_many, prepare, prepare_html, score_units
 from .errors import InputError, check_text, check_threshold
 from .model import Model, ModelError, load_model
 from .result import Cleaned
@@ -127,9 +127,7 @@ def _clean_prepared(
     """
     default = model.html_threshold if html else model.threshold
     cut = default if threshold is None else threshold
-    scores = score_units(model, docs)
-    pairs = zip(docs, scores, strict=True)
-    return [finish(doc, doc_scores, model, cut) for doc, doc_scores in pairs]
+    return finish_many(docs, score_units(model, docs), model, cut)
 
 
 @contextmanager

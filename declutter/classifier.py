@@ -449,12 +449,37 @@ class UnitKinds:
 
     def take(self, rows: Sequence[int]) -> list[str]:
         """Kinds of the given rows (relative to this view), in the given order."""
+        return take_kinds([(self, rows)])[0]
+
+
+def take_kinds(requests: Sequence[tuple[UnitKinds, Sequence[int]]]) -> list[list[str]]:
+    """The kinds of several views' rows, with one kind-model call per scoring call.
+
+    A batch's documents are views on one scoring call's features; naming each document's
+    removed units in a call of its own cost a fixed price per document. The kind of a row
+    depends on that row's features alone, so naming them together gives the same kinds.
+    """
+    out: list[list[str]] = [[] for _ in requests]
+    shared: dict[int, list[int]] = {}  # requests on the same features, by their identity
+    for number, (view, rows) in enumerate(requests):
         if not rows:
-            return []
-        if self._passes is None or self._hashed is None or self._dense is None:
-            return ["other"] * len(rows)
-        absolute = np.asarray(rows, dtype=np.int64) + self._offset
-        return self._passes.kinds(self._hashed, self._dense, absolute)
+            continue
+        if view._passes is None or view._hashed is None or view._dense is None:
+            out[number] = ["other"] * len(rows)
+        else:
+            shared.setdefault(id(view._hashed), []).append(number)
+    for numbers in shared.values():
+        first = requests[numbers[0]][0]
+        absolute = np.concatenate(
+            [np.asarray(requests[n][1], dtype=np.int64) + requests[n][0]._offset for n in numbers]
+        )
+        names = first._passes.kinds(first._hashed, first._dense, absolute)  # type: ignore[union-attr]
+        start = 0
+        for n in numbers:
+            end = start + len(requests[n][1])
+            out[n] = names[start:end]
+            start = end
+    return out
 
 
 def _dense_block(X: sp.csr_matrix) -> np.ndarray:

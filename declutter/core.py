@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .classifier import UnitKinds
+from .classifier import UnitKinds, take_kinds
 from .errors import check_text, check_threshold
 from .features import Unit
 from .html import blocks_to_text, page_blocks
@@ -206,16 +206,32 @@ def finish(
     may sum in a different order for a different batch size, and a result must not depend
     on which other documents were scored with it.
     """
-    scores, kinds = scored
-    scores = np.round(scores, SCORE_DECIMALS)
-    parts, removed_units = decide(doc, scores, model, threshold)
-    named = iter(kinds.take(removed_units))
-    source, build = doc.source, Segment._built
-    segments = tuple(
-        build(a, b, source[a:b], score, next(named) if removed else CONTENT, removed)
-        for (a, b), score, removed in parts
-    )
-    return Cleaned(source, segments, threshold)
+    return finish_many([doc], [scored], model, threshold)[0]
+
+
+def finish_many(
+    docs: Sequence[Prepared],
+    scored: Sequence[tuple[np.ndarray, UnitKinds]],
+    model: Model,
+    threshold: float,
+) -> list[Cleaned]:
+    """:func:`finish` for a batch: every document decided, then one kind-model call names
+    the removed segments of all of them (a kind depends on its unit alone)."""
+    decided = []
+    for doc, (scores, kinds) in zip(docs, scored, strict=True):
+        parts, removed_units = decide(doc, np.round(scores, SCORE_DECIMALS), model, threshold)
+        decided.append((parts, (kinds, removed_units)))
+    names = take_kinds([request for _, request in decided])
+    results = []
+    for doc, (parts, _), doc_names in zip(docs, decided, names):
+        named = iter(doc_names)
+        source, build = doc.source, Segment._built
+        segments = tuple(
+            build(a, b, source[a:b], score, next(named) if removed else CONTENT, removed)
+            for (a, b), score, removed in parts
+        )
+        results.append(Cleaned(source, segments, threshold))
+    return results
 
 
 def clean(

@@ -213,3 +213,17 @@ def test_a_failing_chunk_still_restores_the_garbage_collector(
     with pytest.raises(RuntimeError, match="scoring failed"):
         list(clean_many(["Some text."]))
     assert gc.isenabled()
+
+
+def test_kinds_named_together_equal_kinds_named_per_document() -> None:
+    from declutter.classifier import take_kinds
+    from declutter.core import prepare, score_units
+
+    model = load_model()
+    first = [prepare(t, doc=n) for n, t in enumerate(sample_texts())]
+    second = [prepare("Advertisement\n\nSign up for our newsletter\n\nRead more: X", doc=0)]
+    scored = score_units(model, first) + score_units(model, second)  # two scoring calls
+    requests = [(kinds, list(range(len(scores)))[::-1]) for scores, kinds in scored]
+    together = take_kinds(requests)
+    assert together == [kinds.take(rows) for kinds, rows in requests]
+    assert together[-1][-1] == "advert" and sum(map(len, together)) > 50
