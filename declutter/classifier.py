@@ -410,7 +410,9 @@ class FittedPasses:
             (hashed.data[at], hashed.indices[at] % width, indptr), shape=(len(rows), width)
         )
         decision = folded @ self._kind_hashed + dense[rows] @ self._kind_dense
-        best = np.argmax(decision + self._kind_intercept, axis=1)
+        # rounded, like the scores (core.finish): a matrix product of another size may
+        # differ in the last bit, and a batch must name a segment as a lone call would
+        best = np.argmax(np.round(decision + self._kind_intercept, 9), axis=1)
         return [str(k) if k in INSERT_KINDS else "other" for k in self._kind_classes[best]]
 
 
@@ -457,7 +459,8 @@ def take_kinds(requests: Sequence[tuple[UnitKinds, Sequence[int]]]) -> list[list
 
     A batch's documents are views on one scoring call's features; naming each document's
     removed units in a call of its own cost a fixed price per document. The kind of a row
-    depends on that row's features alone, so naming them together gives the same kinds.
+    depends on that row's features alone (and its decision values are rounded before the
+    choice, see :meth:`FittedPasses.kinds`), so naming them together gives the same kinds.
     """
     out: list[list[str]] = [[] for _ in requests]
     shared: dict[int, list[int]] = {}  # requests on the same features, by their identity
