@@ -290,10 +290,25 @@ def clean_html(
     ``max_chars`` limits the page's length (characters, or bytes for ``bytes``) as in
     :func:`clean`.
     """
+    return clean_html_prepared(
+        markup, threshold=threshold, model=model, encoding=encoding, max_chars=max_chars
+    )[1]
+
+
+def clean_html_prepared(
+    markup: str | bytes,
+    *,
+    threshold: float | None = None,
+    model: Model | None = None,
+    encoding: str | None = None,
+    max_chars: int | None = DEFAULT_MAX_CHARS,
+) -> tuple[Prepared, Cleaned]:
+    """:func:`clean_html`, also returning the prepared page: its block lines and their
+    HTML features (``declutter label --html`` writes those features with each paragraph)."""
     if not isinstance(markup, (bytes, bytearray)):
         check_text(markup, "clean_html")
     check_size(markup, max_chars, "clean_html")
     model = model or load_model()
     threshold = model.html_threshold if threshold is None else check_threshold(threshold)
     doc = prepare_html(markup, encoding=encoding)
-    return finish(doc, score_units(model, [doc])[0], model, threshold)
+    return doc, finish(doc, score_units(model, [doc])[0], model, threshold)

@@ -17,10 +17,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .core import clean, finish, prepare_html, score_units
-from .limits import DEFAULT_MAX_CHARS, check_size
+from .core import clean, clean_html_prepared
 from .model import Model
-from .paragraphs import Span
+from .paragraphs import Span, on_one_line
 from .result import Cleaned
 
 
@@ -52,7 +51,7 @@ def labelled_record(
             item["html"] = dict(blocks[bisect.bisect_right(block_starts, segment.start) - 1][1])
         if previous_end is not None:
             gap = result.source[previous_end : segment.start]
-            if len(f"x{gap}x".splitlines()) == 1:  # same line: keep the exact join
+            if on_one_line(gap):  # same line: keep the exact join
                 item["join"] = gap
         paragraphs.append(item)
         previous_end = segment.end
@@ -91,10 +90,7 @@ def prelabel(
         path = Path(name)
         blocks = None
         if html:
-            data = path.read_bytes()
-            check_size(data, DEFAULT_MAX_CHARS, "declutter label")  # as clean_html checks
-            doc = prepare_html(data)
-            result = finish(doc, score_units(model, [doc])[0], model, threshold)
+            doc, result = clean_html_prepared(path.read_bytes(), model=model)
             features = [unit.html or {} for unit in doc.units if not unit.piece]
             blocks = list(zip(doc.lines, features, strict=True))
         else:

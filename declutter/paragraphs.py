@@ -62,6 +62,12 @@ class Span(NamedTuple):
     end: int
 
 
+def on_one_line(gap: str) -> bool:
+    """Whether text joined by ``gap`` stays on one line: ``gap`` holds no line break of
+    any kind ``str.splitlines`` knows (``\n``, ``\r``, ``\u2028``, ``\x85``...)."""
+    return len(f"x{gap}x".splitlines()) == 1
+
+
 def split_lines(text: str) -> list[Span]:
     """The non-blank lines of ``text``, stripped, in order."""
     return [Span._make(match.span()) for match in _LINE.finditer(text)]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .kinds import CONTENT
+from .paragraphs import on_one_line
 
 #: How kept paragraphs are joined in :attr:`Cleaned.text`.
 PARAGRAPH_BREAK = "\n\n"
@@ -99,8 +100,7 @@ class Cleaned:
                 continue
             if previous is not None:
                 gap = self.source[previous.end : segment.start]
-                same_line = len(f"x{gap}x".splitlines()) == 1  # any line break splits
-                parts.append(gap if same_line else PARAGRAPH_BREAK)
+                parts.append(gap if on_one_line(gap) else PARAGRAPH_BREAK)
             elif parts:
                 parts.append(PARAGRAPH_BREAK)
             parts.append(segment.text)

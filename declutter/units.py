@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from .data import LabelledDocument, LabelledParagraph
 from .features import Unit
 from .kinds import INSERT
-from .paragraphs import Span, cut_lines, edge_pieces, split_lines
+from .paragraphs import Span, cut_lines, edge_pieces, on_one_line, split_lines
 
 UNKNOWN = -1
 
@@ -63,7 +63,7 @@ def _lines_of(doc: LabelledDocument, text: str, spans: list[tuple[int, int]]) ->
     for para, (start, end) in zip(doc.paragraphs, spans, strict=True):
         if start >= end:
             continue
-        if lines and para.join is not None and len(f"x{para.join}x".splitlines()) == 1:
+        if lines and para.join is not None and on_one_line(para.join):
             lines[-1] = Span(lines[-1].start, end)
         else:
             lines.append(Span(start, end))
