@@ -251,7 +251,7 @@ def available_peers(names: list[str] | None = None) -> tuple[list[str], list[str
     }  # fmt: skip
     present: list[str] = []
     notices: list[str] = []
-    for name in names or list(PEERS):
+    for name in list(PEERS) if names is None else names:
         if name not in PEERS:
             raise KeyError(f"unknown peer {name!r}; choose from: {', '.join(PEERS)}")
         if importlib.util.find_spec(modules[name]) is None:

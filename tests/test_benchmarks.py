@@ -226,6 +226,13 @@ def test_unknown_peer_is_refused_with_the_choices():
         peers.available_peers(["no-such-tool"])
 
 
+def test_asking_for_declutter_alone_runs_no_peer():
+    from benchmarks.run import choose_tools
+
+    assert choose_tools("declutter", lambda message: None) == ["declutter"]
+    assert peers.available_peers([]) == ([], [])
+
+
 def test_peer_exception_counts_as_empty_output():
     # an int is not HTML: the keep-everything peer raises, the worker records it and goes on
     run = tasks.run_tool("keep-everything", [("bad", 12345), ("good", "<p>Hello there</p>")])
