@@ -29,7 +29,7 @@ from .measure import N_COLUMNS, measurements
 from .textarrays import TextArrays
 from .textbits import encodable
 
-FEATURE_VERSION = 5
+FEATURE_VERSION = 6
 #: Only this many characters of a unit are read (its opening is what tells, for long ones).
 TEXT_LIMIT = 2000
 #: Units are featurized in chunks of about this many characters, to bound peak memory.
@@ -84,9 +84,10 @@ def _tag_group(tag: str) -> str:
 
 
 def html_measurements(html: Mapping[str, Any] | None) -> list[float]:
-    """What the HTML block said: tag group, link density, semantic container, depth."""
+    """What the HTML block said: tag group, link density, semantic container, depth, and
+    whether it lies in or out of the page's main region."""
     if html is None:
-        return [0.0] * (2 + len(_TAG_GROUPS) + len(_SEMANTIC) + 1)
+        return [0.0] * (2 + len(_TAG_GROUPS) + len(_SEMANTIC) + 3)
     group = _tag_group(str(html.get("tag", "")))
     semantic = str(html.get("in_semantic", ""))
     return [
@@ -95,6 +96,8 @@ def html_measurements(html: Mapping[str, Any] | None) -> list[float]:
         *(float(group == g) for g in _TAG_GROUPS),
         *(float(semantic == s) for s in _SEMANTIC),
         min(float(html.get("depth", 0)), 60) / 60,
+        float(html.get("main_region") == "in"),
+        float(html.get("main_region") == "out"),
     ]
 
 

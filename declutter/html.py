@@ -74,9 +74,15 @@ ROLE_TO_SEMANTIC = {
 #: The keys of :attr:`HtmlBlock.html`, in a fixed order.
 FEATURE_KEYS = (
     "tag", "link_density", "class_words", "depth", "heading", "list_item", "in_table",
-    "in_semantic",
+    "in_semantic", "main_region",
 )  # fmt: skip
 
+#: A block counts as prose, for finding the page's main region, from this many visible
+#: characters and below this link density (teasers and menus are short or mostly links).
+PROSE_MIN_CHARS = 80
+PROSE_MAX_LINK_DENSITY = 0.3
+#: The main region is the deepest element holding at least this share of the prose.
+MAIN_REGION_SHARE = 0.5
 CLASS_WORD_ANCESTORS = 6  # the block element plus this many ancestors contribute class words
 MAX_CLASS_WORDS = 20
 _MAX_ATTRIBUTE_CHARS = 400  # longer class/id values are cut: they are generated, not meaningful
@@ -178,7 +184,9 @@ class HtmlBlock:
     * ``depth``: number of element ancestors of that element (``<html>`` is 0, ``<body>`` 1);
     * ``heading`` (h1-h6), ``list_item`` (li/dt/dd), ``in_table`` (inside a table): booleans;
     * ``in_semantic``: the nearest enclosing ``article``/``main``/``aside``/``nav``/
-      ``footer``/``header``/``form`` (or the same ARIA landmark role), else ``""``.
+      ``footer``/``header``/``form`` (or the same ARIA landmark role), else ``""``;
+    * ``main_region``: ``"in"`` or ``"out"`` of the page's main region (see
+      ``_BlockBuilder.mark_main_region``), or ``""`` on a page with no prose to find one by.
     """
 
     text: str
@@ -198,6 +206,8 @@ class _Context:
     block_chain: tuple[tuple[str, ...], ...]
     in_link: bool
     annotation: str | None  # value of the nearest ``annotation_attr`` (corpus loaders only)
+    element: int  # number of the element handing down this context (document order)
+    block_element: int  # number of the innermost block-level element
 
 
 class _BlockBuilder:
@@ -212,6 +222,15 @@ class _BlockBuilder:
         self._chars = 0
         self._annotation_chars: dict[str, int] = {}
         self._context: _Context | None = None
+        #: parent number of every element entered so far (-1: the root's parent)
+        self.parents: list[int] = []
+        self._block_elements: list[int] = []
+        self._block_chars: list[int] = []
+
+    def enter(self, parent: int) -> int:
+        """Number a newly entered element (numbers grow in document order)."""
+        self.parents.append(parent)
+        return len(self.parents) - 1
 
     def add(self, text: str, context: _Context) -> None:
         """Append a text node to the current block."""
@@ -232,6 +251,8 @@ class _BlockBuilder:
             text = " ".join("".join(self._pieces).split())
             if text:
                 self.blocks.append(HtmlBlock(text, self._features()))
+                self._block_elements.append(self._context.block_element)  # type: ignore[union-attr]
+                self._block_chars.append(self._chars)
                 if self._track:
                     self.annotations.append(self._annotation_chars)
         self._pieces = []
@@ -253,7 +274,53 @@ class _BlockBuilder:
             "list_item": tag in LIST_ITEM_TAGS,
             "in_table": context.in_table,
             "in_semantic": context.semantic,
+            "main_region": "",
         }
+
+    def mark_main_region(self) -> None:
+        """Set every block's ``main_region``, once the whole page has been read.
+
+        Why: an article's paragraphs sit together in one subtree, and comment threads,
+        teaser rails and footers sit beside it. The main region is the deepest element that
+        holds at least half of the page's prose characters (long blocks that are not mostly
+        links) and, when the page has two or more prose blocks, at least two of them (so that
+        one very long paragraph is not a region on its own). Such elements form one chain from
+        the root, since two disjoint subtrees cannot both hold more than half (at exactly half
+        each, the later wins); element numbers grow in document order, so the deepest is the
+        highest-numbered. Text outside every element (a fragment parsed without a root) has
+        the number -1, which then stands for the whole document. Cost: one walk up the
+        ancestors per block, no second traversal of the tree.
+        """
+        parents = self.parents
+        prose = [0] * len(parents)
+        prose_blocks = [0] * len(parents)
+        total = 0
+        count = 0
+        for block, element, chars in zip(self.blocks, self._block_elements, self._block_chars):
+            if chars < PROSE_MIN_CHARS or block.html["link_density"] >= PROSE_MAX_LINK_DENSITY:
+                continue
+            total += chars
+            count += 1
+            while element >= 0:
+                prose[element] += chars
+                prose_blocks[element] += 1
+                element = parents[element]
+        if not total:
+            return
+        least_blocks = min(2, count)
+        region = max(
+            (
+                element
+                for element in range(len(parents))
+                if prose[element] >= total * MAIN_REGION_SHARE
+                and prose_blocks[element] >= least_blocks
+            ),
+            default=-1,
+        )
+        for block, element in zip(self.blocks, self._block_elements):
+            while element > region:  # ancestors have smaller numbers
+                element = parents[element]
+            block.html["main_region"] = "in" if element == region else "out"
 
 
 def _visible_length(text: str) -> int:
@@ -300,9 +367,10 @@ def _is_hidden(attrs: Any) -> bool:
 
 
 def _child_context(
-    name: str, attrs: Any, parent: _Context, annotation_attr: str | None
+    name: str, attrs: Any, parent: _Context, annotation_attr: str | None, element: int
 ) -> _Context:
-    """The context an element hands to its children: the ancestor facts carried down."""
+    """The context an element (numbered ``element``) hands to its children: the ancestor
+    facts carried down."""
     words = _element_words(attrs) if attrs else ()
     chain = (*parent.class_chain[-CLASS_WORD_ANCESTORS:], words)
     semantic = parent.semantic
@@ -325,10 +393,12 @@ def _child_context(
         block_chain=chain if is_block else parent.block_chain,
         in_link=parent.in_link or name == "a",
         annotation=annotation,
+        element=element,
+        block_element=element if is_block else parent.block_element,
     )
 
 
-_ROOT_CONTEXT = _Context(-1, (), False, "", "body", 0, (), False, None)
+_ROOT_CONTEXT = _Context(-1, (), False, "", "body", 0, (), False, None, -1, -1)
 _ENTER, _FLUSH, _TEXT = 0, 1, 2
 
 
@@ -355,7 +425,9 @@ def _walk_lxml(root: Any, builder: _BlockBuilder, annotation_attr: str | None) -
         attrs = node.attrib
         if name in DROPPED_TAGS or (attrs and _is_hidden(attrs)):
             continue
-        child_context = _child_context(name, attrs, context, annotation_attr)
+        child_context = _child_context(
+            name, attrs, context, annotation_attr, builder.enter(context.element)
+        )
         if name in BLOCK_TAGS:
             builder.flush()
             stack.append((_FLUSH, None, None))
@@ -380,7 +452,9 @@ def _walk_soup(soup: Any, builder: _BlockBuilder, annotation_attr: str | None) -
             attrs = node.attrs
             if name in DROPPED_TAGS or (attrs and _is_hidden(attrs)):
                 continue
-            child_context = _child_context(name, attrs, context, annotation_attr)
+            child_context = _child_context(
+                name, attrs, context, annotation_attr, builder.enter(context.element)
+            )
             if name in BLOCK_TAGS:
                 builder.flush()
                 stack.append((_FLUSH, None, None))
@@ -493,6 +567,7 @@ def annotated_blocks(
         _walk_lxml(root, builder, annotation_attr)
     else:
         _walk_soup(_soup_tree(text), builder, annotation_attr)
+    builder.mark_main_region()
     return builder.blocks, builder.annotations
 
 

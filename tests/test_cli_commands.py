@@ -79,16 +79,27 @@ def test_label_html_writes_pages_that_train_as_clean_html_sees_them(tmp_path: Pa
     from declutter.units import LabelledUnits, document_units
 
     lines = [line for line in EXAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    glued = (
+        "Download a free sampleThe regulator also said it would publish the panel's terms of "
+        "reference next month."
+    )
+    lines.append(glued)  # one block holding an insert and article text
     page = tmp_path / "p.html"
     page.write_text("<html><body>" + "".join(f"<p>{x}</p>" for x in lines) + "</body></html>")
     out = tmp_path / "pages.jsonl"
     assert main(["label", "--html", str(page), "-o", str(out)]) == 0
     (doc,) = read_jsonl(out)
     assert doc.is_page  # every paragraph carries its block's features: it trains as a page
-    assert {p.kind for p in doc.paragraphs if p.label == "insert"} >= {"navigation", "form"}
-    # a block the model cut ("Thank you! Your download email...") is joined paragraphs
-    assert len(doc.paragraphs) > len(blocks := page_blocks(page.read_bytes()))
-    assert any(p.join is not None for p in doc.paragraphs)
+    from declutter.kinds import INSERT_KINDS
+
+    kinds = {p.kind for p in doc.paragraphs if p.label == "insert"}
+    assert "navigation" in kinds and kinds <= set(INSERT_KINDS)  # every removed block is named
+    # the block the model cut is written as joined paragraphs, each labelled
+    assert len(doc.paragraphs) == 1 + len(blocks := page_blocks(page.read_bytes()))
+    (joined,) = [i for i, p in enumerate(doc.paragraphs) if p.join == ""]
+    cut, rest = doc.paragraphs[joined - 1], doc.paragraphs[joined]
+    assert (cut.text, cut.label) == ("Download a free sample", "insert")
+    assert rest.text.startswith("The regulator also") and rest.label == "content"
     units = LabelledUnits()
     document_units(doc, 0, "pages.jsonl", units)
     trained = [(u.text, u.html) for u in units.units if not u.piece]

@@ -110,9 +110,7 @@ def test_authored_pages_are_split_by_source_and_cover_the_page_furniture() -> No
 
 def test_single_paragraph_documents_copy_a_labelled_paragraph_of_their_own_split() -> None:
     folder = ROOT / "training_data"
-    whole = {
-        d.id: d for name in ("train.jsonl", "test.jsonl") for d in read_jsonl(folder / name)
-    }
+    whole = {d.id: d for name in ("train.jsonl", "test.jsonl") for d in read_jsonl(folder / name)}
     test_sources = {d.source for d in read_jsonl(folder / "test.jsonl")}
     singles = [d for d in read_jsonl(folder / "train.jsonl") if "~" in d.id]
     held_out = list(read_jsonl(folder / "test_single.jsonl"))

@@ -128,6 +128,56 @@ def test_structure_flags() -> None:
     assert blocks["item"]["depth"] == blocks["Title"]["depth"] + 1
 
 
+def _prose(words: str) -> str:
+    return (words + " ") * (1 + 100 // len(words))  # over the 80 characters of prose
+
+
+def _regions(markup: str) -> dict[str, str]:
+    return {block.text[:12]: block.html["main_region"] for block in page_blocks(markup)}
+
+
+def test_main_region_is_the_subtree_holding_most_prose_and_comments_beside_it_are_out() -> None:
+    page = (
+        "<body><nav><a href=x>Home</a></nav><h1>Headline</h1><div class=story>"
+        f"<p>{_prose('Story one of the article')}</p><p>{_prose('Story two of it')}</p></div>"
+        f"<div class=thread><p>{_prose('Comment by a reader')}</p></div><p>(c) Site</p></body>"
+    )
+    assert _regions(page) == {
+        "Home": "out", "Headline": "out", "Story one of": "in", "Story two of": "in",
+        "Comment by a": "out", "(c) Site": "out",
+    }  # fmt: skip
+
+
+def test_main_region_is_never_one_long_paragraph_when_there_are_two() -> None:
+    page = (
+        f"<body><div><p>{_prose('A very long paragraph indeed') * 4}</p>"
+        f"<p>{_prose('A shorter second one')}</p></div><p>tail</p></body>"
+    )
+    regions = _regions(page)
+    assert regions["A very long "] == regions["A shorter se"] == "in"
+    assert regions["tail"] == "out"
+
+
+def test_main_region_ignores_link_lists_and_is_empty_without_prose() -> None:
+    links = "".join(f"<a href=#{i}>{_prose('a teaser headline')}</a>" for i in range(5))
+    page = f"<body><div>{links}</div><div><p>{_prose('The article')}</p></div></body>"
+    regions = _regions(page)
+    assert regions["The article "] == "in" and regions["a teaser hea"] == "out"
+    assert set(_regions("<p>short</p><p>menu</p>").values()) == {""}
+    assert set(_regions(_prose("Text with no markup at all")).values()) == {"in"}
+
+
+def test_main_region_is_the_same_from_lxml_and_from_bs4(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = (
+        f"<body><div id=a><p>{_prose('First')}</p><div><p>{_prose('Second')}</p></div></div>"
+        f"<aside><p>{_prose('Aside text')}</p></aside></body>"
+    )
+    with_lxml = [block.html for block in page_blocks(page)]
+    monkeypatch.setattr(html_module, "_lxml_tree", lambda text: None)
+    assert [block.html for block in page_blocks(page)] == with_lxml
+    assert [html["main_region"] for html in with_lxml] == ["in", "in", "out"]
+
+
 def test_blocks_to_text_offsets_point_at_each_block() -> None:
     blocks = page_blocks("<p>One</p><p>Two words</p><div>three</div>")
     text, spans = blocks_to_text(blocks)
