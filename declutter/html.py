@@ -247,11 +247,12 @@ class _BlockBuilder:
 
     def flush(self) -> None:
         """End the current block (at a block boundary); empty blocks vanish."""
-        if self._pieces and self._chars:
+        context = self._context  # set by the first add(), so present whenever pieces are
+        if self._pieces and self._chars and context is not None:
             text = " ".join("".join(self._pieces).split())
             if text:
-                self.blocks.append(HtmlBlock(text, self._features()))
-                self._block_elements.append(self._context.block_element)  # type: ignore[union-attr]
+                self.blocks.append(HtmlBlock(text, self._features(context)))
+                self._block_elements.append(context.block_element)
                 self._block_chars.append(self._chars)
                 if self._track:
                     self.annotations.append(self._annotation_chars)
@@ -261,9 +262,7 @@ class _BlockBuilder:
         self._annotation_chars = {}
         self._context = None
 
-    def _features(self) -> dict[str, Any]:
-        context = self._context
-        assert context is not None
+    def _features(self, context: _Context) -> dict[str, Any]:
         tag = context.block_tag
         return {
             "tag": tag,

@@ -76,6 +76,7 @@ def test_label_writes_training_records_least_confident_first(tmp_path: Path) -> 
 def test_label_html_writes_pages_that_train_as_clean_html_sees_them(tmp_path: Path) -> None:
     from declutter.core import prepare_html
     from declutter.html import page_blocks
+    from declutter.kinds import INSERT_KINDS
     from declutter.units import LabelledUnits, document_units
 
     lines = [line for line in EXAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -90,8 +91,6 @@ def test_label_html_writes_pages_that_train_as_clean_html_sees_them(tmp_path: Pa
     assert main(["label", "--html", str(page), "-o", str(out)]) == 0
     (doc,) = read_jsonl(out)
     assert doc.is_page  # every paragraph carries its block's features: it trains as a page
-    from declutter.kinds import INSERT_KINDS
-
     kinds = {p.kind for p in doc.paragraphs if p.label == "insert"}
     assert "navigation" in kinds and kinds <= set(INSERT_KINDS)  # every removed block is named
     # the block the model cut is written as joined paragraphs, each labelled
