@@ -463,20 +463,21 @@ def take_kinds(requests: Sequence[tuple[UnitKinds, Sequence[int]]]) -> list[list
     choice, see :meth:`FittedPasses.kinds`), so naming them together gives the same kinds.
     """
     out: list[list[str]] = [[] for _ in requests]
-    shared: dict[int, list[int]] = {}  # requests on the same features, by their identity
+    # requests on the same features, by their identity: the features and request numbers
+    shared: dict[int, tuple[FittedPasses, sp.csr_matrix, np.ndarray, list[int]]] = {}
     for number, (view, rows) in enumerate(requests):
         if not rows:
             continue
-        if view._passes is None or view._hashed is None or view._dense is None:
+        passes, hashed, dense = view._passes, view._hashed, view._dense
+        if passes is None or hashed is None or dense is None:
             out[number] = ["other"] * len(rows)
         else:
-            shared.setdefault(id(view._hashed), []).append(number)
-    for numbers in shared.values():
-        first = requests[numbers[0]][0]
+            shared.setdefault(id(hashed), (passes, hashed, dense, []))[3].append(number)
+    for passes, hashed, dense, numbers in shared.values():
         absolute = np.concatenate(
             [np.asarray(requests[n][1], dtype=np.int64) + requests[n][0]._offset for n in numbers]
         )
-        names = first._passes.kinds(first._hashed, first._dense, absolute)  # type: ignore[union-attr]
+        names = passes.kinds(hashed, dense, absolute)
         start = 0
         for n in numbers:
             end = start + len(requests[n][1])
