@@ -51,7 +51,7 @@ def log(message: str) -> None:
 def corpus_documents(root: Path | None) -> tuple[list[str], list[bytes], str]:
     """Rendered article-window texts and raw pages of the corpus, or the example article."""
     if root is not None and (root / CORPUS).is_dir():
-        from declutter.corpora import load_corpus, load_pages
+        from declutter.training.corpora import load_corpus, load_pages
 
         texts = [doc.render()[0] for doc in load_corpus(CORPUS, root, window=WINDOW)]
         pages = [page.html for page in load_pages(CORPUS, root)]
@@ -185,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
-    from declutter.corpora import default_corpora_root
+    from declutter.training.corpora import default_corpora_root
 
     root = args.corpora or default_corpora_root()
     header = {

@@ -17,7 +17,13 @@ from pathlib import Path
 
 from benchmarks.metrics import LabelledSpan
 from benchmarks.peers import page_language
-from declutter.corpora import Page, article_window, default_corpora_root, label_page, load_pages
+from declutter.training.corpora import (
+    Page,
+    article_window,
+    default_corpora_root,
+    label_page,
+    load_pages,
+)
 
 #: Pages per corpus in quick mode (the first ones by sorted id, so the subset never drifts).
 QUICK_PAGES = 8

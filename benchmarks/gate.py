@@ -164,7 +164,7 @@ def write_floors(path: Path, doc: Mapping[str, Any]) -> None:
 def quick_results(corpora_path: Path | None) -> dict[str, Any]:
     """Run the quick subset for declutter alone (no peers, no speed job)."""
     from benchmarks import evalsets, run
-    from declutter.corpora import CORPORA
+    from declutter.training.corpora import CORPORA
 
     root = evalsets.corpora_root(corpora_path)
     return run.run_benchmark(

@@ -30,7 +30,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 from benchmarks import evalsets, peers, tasks
 from benchmarks.tasks import DECLUTTER_HTML, DECLUTTER_TEXT, EvalSet
-from declutter.corpora import CORPORA
+from declutter.training.corpora import CORPORA
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
 

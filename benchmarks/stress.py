@@ -69,7 +69,7 @@ SIZE_UNIT = {
 
 def real_paragraphs() -> list[str]:
     """Paragraph texts from the repository's own labelled training file (not corpus data)."""
-    from declutter.data import read_jsonl
+    from declutter.training.data import read_jsonl
 
     return [p.text for doc in read_jsonl(TRAINING_TEXT) for p in doc.paragraphs if p.text.strip()]
 

@@ -32,7 +32,7 @@ from benchmarks.metrics import (
     snippet_counts,
     threshold_curve,
 )
-from declutter.corpora import Page
+from declutter.training.corpora import Page
 
 REPO = Path(__file__).resolve().parents[1]
 #: The two ways declutter is run: on a page's HTML, and on plain text.

@@ -132,7 +132,7 @@ def write_out(text: str) -> None:
 
 
 def command_train(args: argparse.Namespace) -> int:
-    from .training import TrainConfig, train
+    from .training.train import TrainConfig, train
 
     config = TrainConfig(random_state=args.seed)
     model = train(
@@ -147,8 +147,8 @@ def command_train(args: argparse.Namespace) -> int:
 
 
 def command_evaluate(args: argparse.Namespace) -> int:
-    from .datasets import load_dataset
-    from .evaluation import evaluate, format_table
+    from .training.datasets import load_dataset
+    from .training.evaluation import evaluate, format_table
 
     model = _load(args.model)
     reports = {}
@@ -163,7 +163,7 @@ def command_evaluate(args: argparse.Namespace) -> int:
 
 
 def command_label(args: argparse.Namespace) -> int:
-    from .labelling import prelabel
+    from .training.labelling import prelabel
 
     model = _load(args.model)
     count = prelabel(args.inputs, args.output, model=model, source=args.source, html=args.html)
@@ -263,9 +263,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    from .datasets import DataSpecError
     from .errors import DeclutterError
     from .model import ModelError
+    from .training.datasets import DataSpecError
 
     args = build_parser().parse_args(argv)
     try:

@@ -3,7 +3,7 @@
 A *block* is the text a browser would lay out between two block-level boundaries: a ``<p>``,
 a ``<li>``, a ``<td>``, or the inline text that sits directly in a ``<div>`` together with its
 ``<a>``/``<span>``/``<b>`` children. Blocks are the paragraphs that the classifier scores when
-it cleans a page, and the units that the corpus loaders (:mod:`declutter.corpora`) label.
+it cleans a page, and the units that the corpus loaders (:mod:`declutter.training.corpora`) label.
 
 Why the features look the way they do: boilerplate gives itself away in markup more than in
 words (a teaser is mostly link text, a menu sits in ``<nav>``, a sign-up box has class

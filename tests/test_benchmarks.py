@@ -29,7 +29,7 @@ from benchmarks.metrics import (  # noqa: E402
     shingle_prf,
     snippet_counts,
 )
-from declutter.corpora import Page  # noqa: E402
+from declutter.training.corpora import Page  # noqa: E402
 
 # --------------------------------------------------------------------------- shingle metric
 
@@ -373,7 +373,7 @@ def test_floors_are_rounded_down_never_up():
 
 @pytest.fixture(scope="module")
 def corpora_root():
-    from declutter.corpora import default_corpora_root
+    from declutter.training.corpora import default_corpora_root
 
     root = default_corpora_root()
     if root is None or not (root / "dragnet").is_dir():

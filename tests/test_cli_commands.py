@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from declutter.cli import main
-from declutter.data import read_jsonl
+from declutter.training.data import read_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "article.txt"
@@ -77,7 +77,7 @@ def test_label_html_writes_pages_that_train_as_clean_html_sees_them(tmp_path: Pa
     from declutter.core import prepare_html
     from declutter.html import page_blocks
     from declutter.kinds import INSERT_KINDS
-    from declutter.units import LabelledUnits, document_units
+    from declutter.training.units import LabelledUnits, document_units
 
     lines = [line for line in EXAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
     glued = (
@@ -107,8 +107,8 @@ def test_label_html_writes_pages_that_train_as_clean_html_sees_them(tmp_path: Pa
 
 
 def test_a_page_block_written_as_joined_paragraphs_is_one_line_with_labelled_pieces() -> None:
-    from declutter.data import LabelledDocument, LabelledParagraph
-    from declutter.units import UNKNOWN, LabelledUnits, document_units
+    from declutter.training.data import LabelledDocument, LabelledParagraph
+    from declutter.training.units import UNKNOWN, LabelledUnits, document_units
 
     html = {"tag": "p", "link_density": 0.0, "class_words": "", "depth": 3,
             "heading": False, "list_item": False, "in_table": False, "in_semantic": ""}  # fmt: skip

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from declutter.corpora import (
+from declutter.training.corpora import (
     CORPORA,
     TRAINABLE,
     GoldText,
@@ -24,7 +24,7 @@ from declutter.corpora import (
     registered_domain,
     strip_annotations,
 )
-from declutter.data import LabelledDocument, document_to_json, parse_document
+from declutter.training.data import LabelledDocument, document_to_json, parse_document
 
 
 def page(corpus: str, markup: str, gold: str | None = None, **extra: object) -> Page:

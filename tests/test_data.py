@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from declutter.data import DataFormatError, parse_document, read_jsonl, write_jsonl
+from declutter.training.data import DataFormatError, parse_document, read_jsonl, write_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -42,13 +42,13 @@ BOUNDED: dict[str, int] = {
 #: is checked on its trigger repeated to 400,000 characters, which a linear regex scans in
 #: milliseconds and a quadratic one in minutes, against a short timeout.
 SUPERLINEAR: dict[str, tuple[str, str]] = {
-    "declutter.corpora._CLEANEVAL_WRAPPER": (
+    "declutter.training.corpora._CLEANEVAL_WRAPPER": (
         " ",
         "the unanchored \\s*</text>\\s*$ alternative rescans every run of whitespace from each "
         "of its positions (corpus loader only: trusted input)",
     ),
     **{
-        f"declutter.corpora._CANONICAL[{i}]": (
+        f"declutter.training.corpora._CANONICAL[{i}]": (
             "<link " if i < 2 else "<meta ",
             "[^>]* from every <link/<meta start scans to the next '>' (corpus loader only, on "
             "the first 300 KB of a page)",

@@ -9,7 +9,7 @@ import pytest
 
 from declutter import clean, load_model
 from declutter.cli import main
-from declutter.training import TrainConfig, train
+from declutter.training.train import TrainConfig, train
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ROOT / "training_data" / "test.jsonl"
@@ -94,8 +94,8 @@ def test_hand_written_scoring_equals_scikit_learns_predictions(
 
     from declutter.classifier import context_matrix, fold_parts
     from declutter.core import prepare
-    from declutter.data import read_jsonl
     from declutter.kinds import INSERT_KINDS
+    from declutter.training.data import read_jsonl
 
     config = TrainConfig(n_folds=3, hash_bits=16, context_model=context_model, context_members=2)
     classifier = train([str(SMALL)], tmp_path, config=config, verbose=False).classifier
@@ -117,8 +117,8 @@ def test_hand_written_scoring_equals_scikit_learns_predictions(
 def test_dataset_weights_give_each_corpus_its_share_even_without_our_own_data() -> None:
     from types import SimpleNamespace
 
-    from declutter.datasets import Dataset
-    from declutter.training import TrainConfig, dataset_weights
+    from declutter.training.datasets import Dataset
+    from declutter.training.train import TrainConfig, dataset_weights
 
     def names(*counts: tuple[str, int]) -> SimpleNamespace:
         return SimpleNamespace(datasets=[name for name, n in counts for _ in range(n)])

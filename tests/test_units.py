@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from declutter.core import prepare
-from declutter.data import parse_document
-from declutter.units import UNKNOWN, build_units
+from declutter.training.data import parse_document
+from declutter.training.units import UNKNOWN, build_units
 
 GLUED = {
     "id": "g1",

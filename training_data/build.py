@@ -51,14 +51,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from declutter.data import (  # noqa: E402
+from declutter.html import annotated_blocks  # noqa: E402
+from declutter.training.data import (  # noqa: E402
     DataFormatError,
     LabelledDocument,
     LabelledParagraph,
     document_to_json,
     parse_document,
 )
-from declutter.html import annotated_blocks  # noqa: E402
 
 TEST_SHARE_PERCENT = 20
 SINGLES_PER_DOCUMENT = 2

@@ -17,10 +17,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .core import clean, clean_html_prepared
-from .model import Model
-from .paragraphs import Span, on_one_line
-from .result import Cleaned
+from ..core import clean, clean_html_prepared
+from ..model import Model
+from ..paragraphs import Span, on_one_line
+from ..result import Cleaned
 
 
 def labelled_record(

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .kinds import CONTENT, INSERT, INSERT_KINDS
+from ..kinds import CONTENT, INSERT, INSERT_KINDS
 
 
 class DataFormatError(ValueError):

@@ -22,12 +22,12 @@ import numpy as np
 import scipy
 import sklearn
 
-from . import __version__
-from .classifier import ParagraphClassifier
+from .. import __version__
+from ..classifier import ParagraphClassifier
+from ..model import Model, load_model, save_model
+from ..progress import Steps
 from .datasets import Dataset, load_dataset
 from .metrics import score_decisions
-from .model import Model, load_model, save_model
-from .progress import Steps
 from .units import LabelledUnits, build_units
 
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.996, 0.005), 3)

@@ -13,12 +13,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .core import Prepared, finish, prepare, score_units
+from ..core import Prepared, finish, prepare, score_units
+from ..model import Model
+from ..paragraphs import Span
+from ..result import Cleaned
 from .data import LabelledDocument
 from .metrics import Scores, score_decisions
-from .model import Model
-from .paragraphs import Span
-from .result import Cleaned
 
 BATCH_DOCUMENTS = 64
 

@@ -2,7 +2,7 @@
 
 Each corpus in ``../shared/corpora`` (see its README) says in its own way which text of a page
 is the article. The loaders split every page into blocks with :mod:`declutter.html` and give
-each block a label in the :mod:`declutter.data` format, so the classifier can train and be
+each block a label in the :mod:`declutter.training.data` format, so the classifier can train and be
 measured on pages other people annotated.
 
 How blocks are labelled (per corpus):
@@ -63,9 +63,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..html import HtmlBlock, annotated_blocks, page_blocks
+from ..kinds import CONTENT, INSERT
 from .data import LabelledDocument, LabelledParagraph
-from .html import HtmlBlock, annotated_blocks, page_blocks
-from .kinds import CONTENT, INSERT
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ def default_corpora_root() -> Path | None:
     if configured:
         path = Path(configured).expanduser()
         return path if path.is_dir() else None
-    candidate = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+    candidate = Path(__file__).resolve().parents[3] / "shared" / "corpora"
     return candidate if candidate.is_dir() else None
 
 
@@ -655,7 +655,7 @@ def _cli_root() -> Path | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m declutter.corpora [corpus ...] [--window N]``: print label statistics."""
+    """``python -m declutter.training.corpora [corpus ...] [--window N]``: label statistics."""
     import argparse
 
     parser = argparse.ArgumentParser(description=main.__doc__)
