@@ -149,7 +149,7 @@ def run_tool(
 def page_items(eval_set: EvalSet, tool: str) -> list[tuple[str, Any]]:
     """Page-task inputs: declutter gets the raw bytes (it decodes them itself, and that
     time is counted); peers get text decoded once by declutter's decoder."""
-    from declutter.html import decode_html
+    from declutter.decoding import decode_page as decode_html
 
     if tool == DECLUTTER_HTML:
         return [(page_key(page), page.html) for page in eval_set.all_pages()]

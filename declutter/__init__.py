@@ -16,7 +16,7 @@ import importlib
 import logging
 from typing import TYPE_CHECKING, Any
 
-from .errors import DeclutterError, InputError, InputTooLargeError, OptionError
+from .errors import DeclutterError, InputError, InputTooLargeError, ModelError, OptionError
 from .kinds import INSERT_KINDS
 from .result import Cleaned, Segment
 
@@ -25,7 +25,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .batch import clean_html_many, clean_many
     from .core import clean, clean_html
-    from .model import Model, ModelError, ModelVersionWarning, load_model
+    from .model import Model, load_model
 
 #: Public names that live in modules importing scikit-learn, by module.
 _LAZY = {
@@ -35,8 +35,6 @@ _LAZY = {
     "clean_html_many": "batch",
     "load_model": "model",
     "Model": "model",
-    "ModelError": "model",
-    "ModelVersionWarning": "model",
 }
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -49,7 +47,6 @@ __all__ = [
     "InputTooLargeError",
     "Model",
     "ModelError",
-    "ModelVersionWarning",
     "OptionError",
     "Segment",
     "__version__",

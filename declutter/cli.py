@@ -11,66 +11,95 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from . import __version__
+from .errors import DeclutterError
+
+if TYPE_CHECKING:  # the runtime modules load on use, so that --help stays instant
+    from .model import Model
+    from .options import Options
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-class UsageError(Exception):
+class UsageError(DeclutterError):
     """A problem with what the user asked for; printed without a traceback, exit code 2."""
 
 
-def _load(model_dir: str | None) -> Any:
-    from .model import load_model
+@dataclass(frozen=True)
+class Output:
+    """What ``declutter clean`` writes, and where (None or ``-``: standard output)."""
 
-    return load_model(model_dir)
+    path: str | None
+    full: bool  # --json: every segment, not only the removed ones
+    quiet: bool  # no summary line on stderr
 
 
 def command_clean(args: argparse.Namespace) -> int:
+    from .model import resolve_model
+    from .options import Options
     from .streaming import is_single_document
 
     if args.jsonl and args.warc:
         raise UsageError("--jsonl and --warc exclude each other; give one input format")
-    if args.jobs == 0 or args.jobs < -1:
-        raise UsageError(f"--jobs must be a number of workers or -1 (all cores), not {args.jobs}")
-    model = _load(args.model)
+    options = Options(
+        threshold=args.threshold,
+        batch_size=args.batch_size,
+        n_jobs=args.jobs,
+        encoding=args.encoding,
+    )
+    model = resolve_model(args.model)
+    output = Output(args.output, args.json, args.quiet)
+    html = args.html or args.warc
     if args.jsonl or args.warc or not is_single_document(args.inputs):
-        return clean_many_documents(args, model)
-    return clean_one_document(args, model)
+        source = "warc" if args.warc else "jsonl" if args.jsonl else "files"
+        return clean_many_documents(args.inputs, source, args.field, html, options, model, output)
+    return clean_one_document(args.inputs[0], html, options, model, output)
 
 
-def clean_one_document(args: argparse.Namespace, model: Any) -> int:
+def clean_one_document(
+    name: str, html: bool, options: Options, model: Model, output: Output
+) -> int:
     """The classic ``declutter clean FILE``: the cleaned text (or ``--json``) of one document."""
-    from .core import clean, clean_html
-    from .streaming import decode, read_whole
+    from .core import clean_html_prepared, finish, prepare, score_units
+    from .decoding import decode_text
+    from .streaming import open_output, read_whole
 
-    name = args.inputs[0]
-    if args.html:
-        result = clean_html(
-            read_whole(name), threshold=args.threshold, model=model, encoding=args.encoding
-        )
+    data = read_whole(name)
+    if html:
+        result = clean_html_prepared(data, options, model)[1]
     else:
-        text = decode(read_whole(name), args.encoding, name)
-        result = clean(text, threshold=args.threshold, model=model)
-    if args.json:
+        text = decode_text(data, options.encoding, name)
+        options.check_size(text, f"{name}: clean")
+        doc = prepare(text)
+        result = finish(
+            doc, score_units(model, [doc])[0], model, options.threshold_for(model, html=False)
+        )
+    if output.full:
         payload = result.to_dict()
-        payload["source"] = result.source if args.html else None
+        payload["source"] = result.source if html else None
         text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     else:
         text = result.text + ("\n" if result.text else "")
-    if args.output in (None, "-"):
+    if output.path in (None, "-"):
         write_out(text)
     else:
-        from .streaming import open_output
-
-        with open_output(args.output) as handle:
+        with open_output(output.path) as handle:
             handle.write(text)
     return EXIT_OK
 
 
-def clean_many_documents(args: argparse.Namespace, model: Any) -> int:
+def clean_many_documents(
+    inputs: Sequence[str],
+    source: str,
+    field_name: str,
+    html: bool,
+    options: Options,
+    model: Model,
+    output: Output,
+) -> int:
     """Several files, a directory, a glob, JSON Lines or WARC: stream JSON Lines out.
 
     Documents are read one at a time and cleaned in batches (on ``--jobs`` workers), and each
@@ -89,33 +118,24 @@ def clean_many_documents(args: argparse.Namespace, model: Any) -> int:
         write_records,
     )
 
-    names = expand_inputs(args.inputs)
-    html = args.html or args.warc
-    if args.warc:
+    names = expand_inputs(inputs)
+    if source == "warc":
         documents = warc_documents(names)
-    elif args.jsonl:
-        documents = jsonl_documents(names, field_name=args.field, html=html)
+    elif source == "jsonl":
+        documents = jsonl_documents(names, field_name=field_name, html=html)
     else:
-        documents = file_documents(names, html=html, encoding=args.encoding)
-    pairs = clean_documents(
-        documents,
-        html=html,
-        n_jobs=args.jobs,
-        batch_size=args.batch_size,
-        threshold=args.threshold,
-        model=model,
-        encoding=args.encoding,
-    )
+        documents = file_documents(names, html=html, encoding=options.encoding)
+    pairs = clean_documents(documents, options, model, html=html)
     summary = Summary()
-    with open_output(args.output) as output:
+    with open_output(output.path) as handle:
         try:
             progress = track(pairs, "cleaning")
-            write_records(progress, output, html=html, full=args.json, summary=summary)
-            output.flush()
+            write_records(progress, handle, html=html, full=output.full, summary=summary)
+            handle.flush()
         except BrokenPipeError:
-            quiet_broken_pipe(output)
+            quiet_broken_pipe(handle)
             return EXIT_OK
-    if not args.quiet:
+    if not output.quiet:
         print(f"declutter clean: {summary.line()}", file=sys.stderr)
     return EXIT_OK
 
@@ -147,14 +167,16 @@ def command_train(args: argparse.Namespace) -> int:
 
 
 def command_evaluate(args: argparse.Namespace) -> int:
+    from .model import resolve_model
+    from .options import Options
     from .training.datasets import load_dataset
     from .training.evaluation import evaluate, format_table
 
-    model = _load(args.model)
+    model = resolve_model(args.model)
     reports = {}
     for spec in args.data:
         dataset = load_dataset(spec, args.corpora)
-        reports[spec] = evaluate(model, dataset.documents, args.threshold)
+        reports[spec] = evaluate(model, dataset.documents, Options(args.threshold).threshold)
     if args.json:
         write_out(json.dumps(reports, indent=2) + "\n")
     else:
@@ -163,9 +185,10 @@ def command_evaluate(args: argparse.Namespace) -> int:
 
 
 def command_label(args: argparse.Namespace) -> int:
+    from .model import resolve_model
     from .training.labelling import prelabel
 
-    model = _load(args.model)
+    model = resolve_model(args.model)
     count = prelabel(args.inputs, args.output, model=model, source=args.source, html=args.html)
     print(f"wrote {count} documents to {args.output}; correct the labels, then run declutter train")
     return EXIT_OK
@@ -174,6 +197,7 @@ def command_label(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="declutter",
+        allow_abbrev=False,
         description="Strip promotional inserts and boilerplate from article text.",
     )
     parser.add_argument("--version", action="version", version=f"declutter {__version__}")
@@ -181,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     clean = commands.add_parser(
         "clean",
+        allow_abbrev=False,
         help="clean text files, HTML pages, JSON Lines or WARC archives",
         description="Clean one document (prints the cleaned text), or many: several files, a "
         "directory, a quoted glob, --jsonl or --warc input stream out as JSON Lines with the "
@@ -235,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--model", help="a model directory (default: the shipped model)")
     clean.set_defaults(run=command_clean)
 
-    train = commands.add_parser("train", help="train a model on labelled data")
+    train = commands.add_parser("train", allow_abbrev=False, help="train a model on labelled data")
     train.add_argument("data", nargs="+", help="JSONL files or folders, or corpus:NAME")
     train.add_argument("-o", "--output", required=True, help="directory to write the model to")
     train.add_argument("--corpora", help="folder of the public corpora (for corpus:NAME)")
@@ -243,7 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--quiet", action="store_true", help="no progress messages")
     train.set_defaults(run=command_train)
 
-    evaluate = commands.add_parser("evaluate", help="score a model on labelled data")
+    evaluate = commands.add_parser(
+        "evaluate", allow_abbrev=False, help="score a model on labelled data"
+    )
     evaluate.add_argument("data", nargs="+", help="JSONL files or folders, or corpus:NAME")
     evaluate.add_argument("--model", help="a model directory (default: the shipped model)")
     evaluate.add_argument("--corpora", help="folder of the public corpora (for corpus:NAME)")
@@ -251,7 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of tables")
     evaluate.set_defaults(run=command_evaluate)
 
-    label = commands.add_parser("label", help="pre-label new documents for a person to correct")
+    label = commands.add_parser(
+        "label", allow_abbrev=False, help="pre-label new documents for a person to correct"
+    )
     label.add_argument("inputs", nargs="+", help="text (or --html) files to label")
     label.add_argument("-o", "--output", required=True, help="JSONL file to write")
     label.add_argument("--source", help="source name for all documents (default: file's folder)")
@@ -263,14 +292,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    from .errors import DeclutterError
-    from .model import ModelError
-    from .training.datasets import DataSpecError
-
     args = build_parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except (UsageError, DeclutterError, ModelError, DataSpecError, ValueError) as error:
+    except DeclutterError as error:
         print(f"declutter {args.command}: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -13,15 +13,15 @@ from typing import Any
 
 import numpy as np
 
-from .classifier import UnitKinds, take_kinds
-from .errors import check_text, check_threshold
+from .errors import check_text
 from .features import Unit
 from .html import blocks_to_text, page_blocks
 from .kinds import CONTENT
-from .limits import DEFAULT_MAX_CHARS, check_size
-from .model import Model, load_model
+from .model import Model, ModelSource, resolve_model
+from .options import DEFAULT_MAX_CHARS, Options
 from .paragraphs import Span, cut_lines, edge_pieces, split_lines
 from .result import Cleaned, Segment
+from .scoring import UnitKinds, take_kinds
 
 #: Decimals kept of every score (see :func:`finish`).
 SCORE_DECIMALS = 9
@@ -79,7 +79,7 @@ def score_units(model: Model, docs: Sequence[Prepared]) -> list[tuple[np.ndarray
             units.extend(doc.units)
         else:
             units.extend(_renumber(u, number) for u in doc.units)
-    scores, kinds = model.classifier.score(units)
+    scores, kinds = model.scorer.score(units)
     out, start = [], 0
     for doc in docs:
         end = start + len(doc.units)
@@ -238,7 +238,7 @@ def clean(
     text: str,
     *,
     threshold: float | None = None,
-    model: Model | None = None,
+    model: ModelSource = None,
     max_chars: int | None = DEFAULT_MAX_CHARS,
 ) -> Cleaned:
     """Remove promotional inserts and boilerplate from article text.
@@ -247,8 +247,9 @@ def clean(
     lines or single newlines). ``threshold`` (0..1) is the insert probability at or above
     which a paragraph is removed: lower removes more, higher keeps more. By default the
     model's tuned threshold for plain text (``model.threshold``), chosen for high content
-    recall, is used. ``max_chars`` refuses longer input with an :class:`InputTooLargeError`
-    instead of exhausting memory (``None`` lifts the limit).
+    recall, is used. ``model`` is a loaded model, a model directory, or None for the shipped
+    one. ``max_chars`` refuses longer input with an :class:`InputTooLargeError` instead of
+    exhausting memory (``None`` lifts the limit); see :mod:`declutter.options`.
 
     >>> result = clean("Rates rose again on Tuesday, the central bank said, citing wages.\\n\\n"
     ...                "Sign up for our newsletter to get the latest news in your inbox.")
@@ -257,12 +258,14 @@ def clean(
     >>> result.text
     'Rates rose again on Tuesday, the central bank said, citing wages.'
     """
+    options = Options(threshold=threshold, max_chars=max_chars)
     check_text(text, "clean")
-    check_size(text, max_chars, "clean")
-    model = model or load_model()
-    threshold = model.threshold if threshold is None else check_threshold(threshold)
+    options.check_size(text, "clean")
+    loaded = resolve_model(model)
     doc = prepare(text)
-    return finish(doc, score_units(model, [doc])[0], model, threshold)
+    return finish(
+        doc, score_units(loaded, [doc])[0], loaded, options.threshold_for(loaded, html=False)
+    )
 
 
 def prepare_html(markup: str | bytes, *, encoding: str | None = None, doc: int = 0) -> Prepared:
@@ -276,7 +279,7 @@ def clean_html(
     markup: str | bytes,
     *,
     threshold: float | None = None,
-    model: Model | None = None,
+    model: ModelSource = None,
     encoding: str | None = None,
     max_chars: int | None = DEFAULT_MAX_CHARS,
 ) -> Cleaned:
@@ -290,25 +293,18 @@ def clean_html(
     ``max_chars`` limits the page's length (characters, or bytes for ``bytes``) as in
     :func:`clean`.
     """
-    return clean_html_prepared(
-        markup, threshold=threshold, model=model, encoding=encoding, max_chars=max_chars
-    )[1]
+    options = Options(threshold=threshold, max_chars=max_chars, encoding=encoding)
+    return clean_html_prepared(markup, options, resolve_model(model))[1]
 
 
 def clean_html_prepared(
-    markup: str | bytes,
-    *,
-    threshold: float | None = None,
-    model: Model | None = None,
-    encoding: str | None = None,
-    max_chars: int | None = DEFAULT_MAX_CHARS,
+    markup: str | bytes, options: Options, model: Model
 ) -> tuple[Prepared, Cleaned]:
     """:func:`clean_html`, also returning the prepared page: its block lines and their
     HTML features (``declutter label --html`` writes those features with each paragraph)."""
     if not isinstance(markup, (bytes, bytearray)):
         check_text(markup, "clean_html")
-    check_size(markup, max_chars, "clean_html")
-    model = model or load_model()
-    threshold = model.html_threshold if threshold is None else check_threshold(threshold)
-    doc = prepare_html(markup, encoding=encoding)
+    options.check_size(markup, "clean_html")
+    doc = prepare_html(markup, encoding=options.encoding)
+    threshold = options.threshold_for(model, html=True)
     return doc, finish(doc, score_units(model, [doc])[0], model, threshold)

@@ -1,7 +1,7 @@
 """Run declutter on a cluster: Dask (bag, dataframe, joblib backend) and Spark (pandas UDF).
 
 The one rule that matters at scale: **ship the model's address, not the model.** A task
-carries a :class:`declutter.batch.ModelRef` (the model directory and its SHA-256), or nothing
+carries a :class:`declutter.model.ModelRef` (the model directory and its SHA-256), or nothing
 at all for the shipped default model; each worker process loads the model on its first task
 and keeps it in a module-level cache for every later one. So the model is read once per
 worker process, never pickled into the task graph. A custom model directory must therefore be
@@ -35,47 +35,21 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from .batch import (
-    DEFAULT_BATCH_SIZE,
-    DEFAULT_HTML_BATCH_SIZE,
-    ModelRef,
-    chunked,
-    clean_html_chunk,
-    clean_text_chunk,
-    resolve_model,
-)
-from .errors import InputError, check_threshold
-from .model import Model
-from .result import Cleaned
+from .batch import chunked, clean_html_chunk, clean_text_chunk
+from .errors import InputError
+from .model import ModelSource, cache_info, model_reference, resolve_model
+from .options import DEFAULT_MAX_CHARS, Options
+from .result import Cleaned, removed_dicts
 
 #: Columns of the frame that a pandas partition is turned into, in order.
 RESULT_COLUMNS = ("cleaned", "removed", "paragraphs_removed", "characters_removed")
-
-ModelSpec = ModelRef | Model | str | Path | None
 
 try:  # Dask's worker plugin, when distributed is installed; a plain base class otherwise
     from distributed.diagnostics.plugin import WorkerPlugin as _WorkerPlugin
 except ImportError:  # pragma: no cover - depends on the environment
     _WorkerPlugin = object  # type: ignore[assignment,misc]
-
-
-def model_spec(model: ModelSpec) -> ModelRef | Model | None:
-    """What a task should carry for ``model``: a small :class:`ModelRef`, or None (default).
-
-    A directory is turned into a reference with the SHA-256 from its card (the model file
-    itself is not read here). A :class:`Model` with a directory becomes a reference too; one
-    built in memory can only travel whole (save it first to avoid that).
-    """
-    from .batch import model_reference, reference_for_directory
-
-    if model is None or isinstance(model, ModelRef):
-        return model
-    if isinstance(model, Model):
-        return model_reference(model)
-    return reference_for_directory(model)
 
 
 # --------------------------------------------------------------------------- partitions
@@ -89,30 +63,22 @@ def _is_missing(value: Any) -> bool:
 
 
 def _clean_values(
-    values: list[Any],
-    model: ModelSpec,
-    threshold: float | None,
-    html: bool,
-    encoding: str | None,
-    batch_size: int | None,
+    values: list[Any], model: ModelSource, options: Options, html: bool
 ) -> list[Cleaned | None]:
     """Clean the present values in batches; missing ones stay None, in place."""
     present = [i for i, value in enumerate(values) if not _is_missing(value)]
     out: list[Cleaned | None] = [None] * len(values)
-    size = batch_size or (DEFAULT_HTML_BATCH_SIZE if html else DEFAULT_BATCH_SIZE)
-    for rows in chunked(present, size):
-        chunk = [_checked(values[i], i, html) for i in rows]
-        if html:
-            results = clean_html_chunk(chunk, model, threshold, encoding)
-        else:
-            results = clean_text_chunk(chunk, model, threshold)
-        for row, result in zip(rows, results, strict=True):
+    work = clean_html_chunk if html else clean_text_chunk
+    for rows in chunked(present, options.batch_size_for(html=html)):
+        chunk = [_checked(values[i], i, html, options) for i in rows]
+        for row, result in zip(rows, work(chunk, model, options), strict=True):  # type: ignore[arg-type]
             out[row] = result
     return out
 
 
-def _checked(value: Any, row: int, html: bool) -> Any:
+def _checked(value: Any, row: int, html: bool, options: Options) -> Any:
     if isinstance(value, str) or (html and isinstance(value, bytes)):
+        options.check_size(value, f"row {row}: clean")
         return value
     wanted = "str or bytes (an HTML page)" if html else "str"
     raise InputError(
@@ -127,31 +93,22 @@ def _fields(result: Cleaned | None) -> dict[str, Any]:
     removed = result.removed
     return {
         "cleaned": result.text,
-        "removed": [_removed_dict(segment) for segment in removed],
+        "removed": removed_dicts(result),
         "paragraphs_removed": len(removed),
         "characters_removed": sum(len(s.text) for s in removed),
-    }
-
-
-def _removed_dict(segment: Any) -> dict[str, Any]:
-    return {
-        "start": segment.start,
-        "end": segment.end,
-        "text": segment.text,
-        "score": round(segment.score, 6),
-        "kind": str(segment.kind),
     }
 
 
 def clean_partition(
     partition: Any,
     *,
-    model: ModelSpec = None,
+    model: ModelSource = None,
     threshold: float | None = None,
     html: bool = False,
     encoding: str | None = None,
     field: str | None = None,
     batch_size: int | None = None,
+    max_chars: int | None = DEFAULT_MAX_CHARS,
 ) -> Any:
     """Clean one partition; made for ``dask.bag`` / ``dask.dataframe`` ``map_partitions``.
 
@@ -164,16 +121,16 @@ def clean_partition(
     ``model`` is a model directory, a :class:`ModelRef`, or None for the shipped model; the
     worker process loads it once. ``html`` cleans HTML pages (``str`` or ``bytes``).
     """
-    threshold = None if threshold is None else check_threshold(threshold)
-    options = (model_spec(model), threshold, html, encoding, batch_size)
+    options = Options(threshold, max_chars, batch_size, 1, encoding)
+    run = functools.partial(_clean_values, model=model_reference(model), options=options, html=html)
     kind = type(partition).__module__.split(".")[0]
     if kind == "pandas":
-        return _clean_pandas(partition, field, options)
+        return _clean_pandas(partition, field, run)
     items = list(partition)
     if field is None:
-        return [_fields(r) for r in _clean_values(items, *options)]
+        return [_fields(r) for r in run(items)]
     values = [_record_value(item, field, row) for row, item in enumerate(items)]
-    results = _clean_values(values, *options)
+    results = run(values)
     return [{**item, **_fields(result)} for item, result in zip(items, results, strict=True)]
 
 
@@ -188,7 +145,10 @@ def _record_value(item: Any, field: str, row: int) -> Any:
     return item[field]
 
 
-def _clean_pandas(partition: Any, field: str | None, options: tuple[Any, ...]) -> Any:
+Run = Callable[[list[Any]], list[Cleaned | None]]
+
+
+def _clean_pandas(partition: Any, field: str | None, run: Run) -> Any:
     import pandas as pd
 
     if isinstance(partition, pd.DataFrame):
@@ -197,15 +157,15 @@ def _clean_pandas(partition: Any, field: str | None, options: tuple[Any, ...]) -
                 f"cleaning a DataFrame needs field= naming its text column "
                 f"(columns: {', '.join(map(str, partition.columns))})"
             )
-        frame = _result_frame(list(partition[field]), partition.index, options)
+        frame = _result_frame(list(partition[field]), partition.index, run)
         return pd.concat([partition, frame], axis=1)
-    return _result_frame(list(partition), partition.index, options)
+    return _result_frame(list(partition), partition.index, run)
 
 
-def _result_frame(values: list[Any], index: Any, options: tuple[Any, ...]) -> Any:
+def _result_frame(values: list[Any], index: Any, run: Run) -> Any:
     import pandas as pd
 
-    rows = [_fields(result) for result in _clean_values(values, *options)]
+    rows = [_fields(result) for result in run(values)]
     columns = {name: [row[name] for row in rows] for name in RESULT_COLUMNS}
     return pd.DataFrame(
         {
@@ -244,27 +204,30 @@ def partition_meta(frame: Any = None) -> Any:
 
 
 def partition_cleaner(
-    model: ModelSpec = None,
+    model: ModelSource = None,
     *,
     threshold: float | None = None,
     html: bool = False,
     encoding: str | None = None,
     field: str | None = None,
     batch_size: int | None = None,
+    max_chars: int | None = DEFAULT_MAX_CHARS,
 ) -> Callable[[Any], Any]:
     """:func:`clean_partition` with its options bound, ready for ``map_partitions``.
 
     Checks the options and resolves ``model`` to a small reference here, on the client, so
     that a mistake fails before the job starts and the graph carries only the reference.
     """
+    Options(threshold, max_chars, batch_size, 1, encoding)  # checks them now
     return functools.partial(
         clean_partition,
-        model=model_spec(model),
-        threshold=None if threshold is None else check_threshold(threshold),
+        model=model_reference(model),
+        threshold=threshold,
         html=html,
         encoding=encoding,
         field=field,
         batch_size=batch_size,
+        max_chars=max_chars,
     )
 
 
@@ -280,8 +243,8 @@ class PreloadModel(_WorkerPlugin):  # type: ignore[misc,valid-type]
 
     name = "declutter-model"
 
-    def __init__(self, model: ModelSpec = None) -> None:
-        self.model = model_spec(model)
+    def __init__(self, model: ModelSource = None) -> None:
+        self.model = model_reference(model)
 
     def setup(self, worker: Any) -> None:
         resolve_model(self.model)
@@ -292,11 +255,7 @@ def model_loads() -> int:
 
     On a worker this stays at 1 however many tasks it ran: the model is loaded once.
     """
-    from .batch import _cached_model, _cached_model_by_path
-    from .model import _default_model
-
-    caches = (_cached_model, _cached_model_by_path, _default_model)
-    return sum(cache.cache_info().misses for cache in caches)
+    return cache_info().misses
 
 
 # --------------------------------------------------------------------------- Spark
@@ -305,7 +264,7 @@ SPARK_SCHEMA = "cleaned string, removed string, paragraphs_removed int, characte
 
 
 def spark_udf(
-    model: ModelSpec = None,
+    model: ModelSource = None,
     *,
     threshold: float | None = None,
     html: bool = False,
@@ -354,7 +313,6 @@ __all__ = [
     "PreloadModel",
     "clean_partition",
     "model_loads",
-    "model_spec",
     "partition_cleaner",
     "partition_meta",
     "spark_udf",

@@ -10,9 +10,6 @@ already catches those keeps working.
 
 from __future__ import annotations
 
-import codecs
-import math
-from numbers import Real
 from typing import Any
 
 
@@ -25,24 +22,30 @@ class InputError(DeclutterError, TypeError):
 
 
 class InputTooLargeError(InputError, ValueError):
-    """The input is longer than the size limit (see :mod:`declutter.limits`)."""
+    """The input is longer than the size limit (see :mod:`declutter.options`)."""
 
 
 class OptionError(DeclutterError, ValueError):
     """An option has a value outside its documented range."""
 
 
-def check_text(text: Any, function: str, *, encoding: str | None = None) -> str:
-    """Return ``text`` as a ``str``, or raise an :class:`InputError` that helps.
+class ModelError(DeclutterError, RuntimeError):
+    """A model directory is missing, damaged, tampered with, or from another feature version."""
 
-    ``bytes`` are only accepted together with an explicit ``encoding``: guessing the encoding
-    of plain text silently garbles it, and a garbled article is worse than a clear error.
+
+class DataError(DeclutterError, ValueError):
+    """Labelled data or a data spec cannot be read as asked (the message cites file:line)."""
+
+
+def check_text(text: Any, function: str) -> str:
+    """Return ``text`` if it is a ``str``, or raise an :class:`InputError` that helps.
+
+    ``bytes`` are refused: guessing the encoding of plain text silently garbles it, and a
+    garbled article is worse than a clear error.
     """
     if isinstance(text, str):
         return text
     if isinstance(text, (bytes, bytearray)):
-        if encoding is not None:
-            return decode_bytes(bytes(text), encoding, function)
         raise InputError(
             f"{function}() takes text (str), not bytes. Decode it first, e.g. "
             "data.decode('utf-8'), or for an HTML page pass the bytes to clean_html(), "
@@ -52,50 +55,16 @@ def check_text(text: Any, function: str, *, encoding: str | None = None) -> str:
         raise InputError(f"{function}() got None instead of text; pass a str (it may be empty).")
     raise InputError(
         f"{function}() takes one document as a str, not {type(text).__name__}. "
-        "For many documents use declutter.batch.clean_many()."
+        "For many documents use declutter.clean_many()."
     )
 
 
-def decode_bytes(data: bytes, encoding: str, function: str) -> str:
-    """Decode ``data`` strictly with ``encoding``; a bad name or bad byte is an InputError.
-
-    Strict, because replacing undecodable bytes would hide that the encoding is wrong.
-    """
-    try:
-        codecs.lookup(encoding)
-    except (LookupError, TypeError):
-        raise InputError(
-            f"{function}(): unknown encoding {encoding!r}; use a Python codec name such as "
-            "'utf-8', 'cp1252' or 'latin-1'."
-        ) from None
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as error:
-        raise InputError(
-            f"{function}(): the bytes are not valid {encoding} ({error.reason} at byte "
-            f"{error.start}); pass the encoding the data was written in."
-        ) from None
-
-
-def check_threshold(threshold: Any) -> float:
-    """Return ``threshold`` as a float in [0, 1], or raise an error that says what is allowed."""
-    if isinstance(threshold, bool) or not isinstance(threshold, Real):
-        raise InputError(f"threshold must be a number between 0 and 1, not {threshold!r}")
-    value = float(threshold)
-    if math.isnan(value) or not 0.0 <= value <= 1.0:
-        raise OptionError(
-            f"threshold must be between 0 and 1 (got {threshold}); lower removes more, "
-            "higher keeps more, and None uses the model's tuned value"
-        )
-    return value
-
-
 __all__ = [
+    "DataError",
     "DeclutterError",
     "InputError",
     "InputTooLargeError",
+    "ModelError",
     "OptionError",
     "check_text",
-    "check_threshold",
-    "decode_bytes",
 ]

@@ -22,7 +22,6 @@ Two hard requirements shape the code:
 
 from __future__ import annotations
 
-import codecs
 import logging
 import re
 import warnings
@@ -30,6 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString, Tag
+
+from .decoding import decode_page
 
 log = logging.getLogger(__name__)
 
@@ -89,84 +90,6 @@ _MAX_ATTRIBUTE_CHARS = 400  # longer class/id values are cut: they are generated
 
 _CAMEL_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.IGNORECASE
-)
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._:\-]+)""")
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_SNIFF_BYTES = 4096
-
-
-# --------------------------------------------------------------------------- decoding
-
-
-def decode_html(data: bytes, encoding: str | None = None) -> str:
-    """Decode page bytes to text, never raising on bad bytes.
-
-    Order: an explicit ``encoding`` wins (an unknown codec name is logged and ignored); then a
-    byte-order mark; then strict UTF-8 when the page has non-ASCII bytes; then a ``<meta>``
-    (or XML declaration) charset in the first 4 KB if the bytes decode strictly with it; then
-    cp1252 with replacement characters.
-
-    Why UTF-8 is tried before the meta charset: a meta that lies must not win, and the common
-    lie is ``iso-8859-1`` on a UTF-8 page. Single-byte codecs decode *any* bytes, so "decodes
-    strictly" cannot catch that lie, whereas text in another encoding almost never happens to
-    be valid UTF-8 with non-ASCII bytes in it.
-    """
-    if encoding:
-        codec = _codec_name(encoding)
-        if codec is not None:
-            return data.decode(codec, errors="replace")
-        log.warning("unknown encoding %r ignored; detecting the charset from the bytes", encoding)
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(codec, errors="replace")
-    if not data.isascii():
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-    declared = _declared_charset(data[:_SNIFF_BYTES])
-    if declared is not None:
-        try:
-            return data.decode(declared)
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _codec_name(label: str) -> str | None:
-    """Python's name for a charset label, or None if Python has no such codec."""
-    try:
-        name = codecs.lookup(label.strip().strip("\"'")).name
-    except (LookupError, ValueError):
-        return None
-    # Browsers read latin-1 labels as windows-1252 (WHATWG Encoding), and so do we.
-    return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
-
-
-def _declared_charset(head: bytes) -> str | None:
-    """The charset a page's ``<meta>`` or XML declaration names, if Python knows it."""
-    match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
-    if match is None:
-        return None
-    codec = _codec_name(match.group(1).decode("ascii", errors="ignore"))
-    # A page that reached us as bytes with a meta saying UTF-16/32 is ASCII-compatible in
-    # practice (the meta was copied from elsewhere); WHATWG says to read it as UTF-8.
-    if codec is not None and codec.startswith(("utf-16", "utf-32")):
-        return "utf-8"
-    return codec
-
-
 # --------------------------------------------------------------------------- blocks
 
 
@@ -495,7 +418,7 @@ def _soup_tree(text: str) -> BeautifulSoup:
 
 def _prepare(markup: str | bytes, encoding: str | None) -> str:
     if isinstance(markup, (bytes, bytearray)):
-        text = decode_html(bytes(markup), encoding)
+        text = decode_page(bytes(markup), encoding)
     else:
         text = markup
     # NUL and other C0 controls are invalid in HTML and make parsers stop or choke.
@@ -541,9 +464,10 @@ _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 def page_blocks(markup: str | bytes, *, encoding: str | None = None) -> list[HtmlBlock]:
     """The visible text blocks of a page, in document order.
 
-    ``markup`` may be bytes (decoded with :func:`decode_html`, ``encoding`` overriding the
-    detection) or text. Scripts, styles, ``<head>``, forms' option lists, comments and hidden
-    elements (``hidden``, ``aria-hidden="true"``, ``display:none``) contribute nothing.
+    ``markup`` may be bytes (decoded with :func:`declutter.decoding.decode_page`,
+    ``encoding`` overriding the detection) or text. Scripts, styles, ``<head>``, forms'
+    option lists, comments and hidden elements (``hidden``, ``aria-hidden="true"``,
+    ``display:none``) contribute nothing.
     """
     blocks, _ = annotated_blocks(markup, encoding=encoding)
     return blocks
@@ -588,6 +512,5 @@ __all__ = [
     "annotated_blocks",
     "blocks_to_text",
     "class_words",
-    "decode_html",
     "page_blocks",
 ]

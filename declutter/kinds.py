@@ -6,13 +6,12 @@ documentation all speak of the same kinds; add a kind here and nowhere else.
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final
 
 CONTENT: Final = "content"
 INSERT: Final = "insert"
-
-Label = Literal["content", "insert"]
-LABELS: Final[tuple[str, ...]] = (CONTENT, INSERT)
+#: The kind of an insert that fits no other kind (also what a model without kinds names).
+OTHER: Final = "other"
 
 #: Kinds of promotional or boilerplate insert, each with the one-line definition that the
 #: labelling guide (training_data/README.md) expands on.
@@ -34,14 +33,3 @@ INSERT_KINDS: Final[dict[str, str]] = {
     "comments": "comment prompts and counters: 'Leave a comment', '12 comments', 'Reply'",
     "other": "any other boilerplate that is not article text",
 }
-
-#: Every kind a Segment can carry: the insert kinds plus "content" for kept text.
-SEGMENT_KINDS: Final[tuple[str, ...]] = (CONTENT, *INSERT_KINDS)
-
-
-def check_insert_kind(kind: str) -> str:
-    """Return ``kind`` if it is a known insert kind, else raise a ValueError naming the set."""
-    if kind not in INSERT_KINDS:
-        known = ", ".join(INSERT_KINDS)
-        raise ValueError(f"unknown insert kind {kind!r}; use one of: {known}")
-    return kind

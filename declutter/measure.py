@@ -58,6 +58,8 @@ COLUMNS = (
     "has_quote",
     "shouting",
 )
+#: Position of each named column in the block :func:`measurements` returns.
+COLUMN = {name: position for position, name in enumerate(COLUMNS)}
 
 
 def measurements(
@@ -87,26 +89,26 @@ def measurements(
     last_point = np.where(lengths > 0, points[starts + lengths - 1], 0)
     joined = arrays.joined
 
-    out[:, 0] = np.log1p(full_lengths) / 8
-    out[:, 1] = np.log1p(words) / 6
-    out[:, 2] = np.minimum(mean_word, 20) / 20
-    out[:, 3] = upper
-    out[:, 4] = count(arrays.has(DECIMAL)) / size
-    out[:, 5] = count(arrays.punctuation) / size
-    out[:, 6] = ends_sentence
-    out[:, 7] = last_point == ord(":")
-    out[:, 8] = last_point == ord("?")
-    out[:, 9] = last_point == ord("!")
-    out[:, 10] = _texts_matching(_URL, arrays.lower_text, arrays)
-    out[:, 11] = _texts_matching(_EMAIL, joined, arrays) if "@" in joined else 0.0
-    out[:, 12] = _texts_with_handles(arrays)
-    out[:, 13] = count(arrays.has(ARROW)) > 0
-    out[:, 14] = (np.where(lengths > 0, bits[starts], 0) & CAPITAL) > 0
+    out[:, COLUMN["log_chars"]] = np.log1p(full_lengths) / 8
+    out[:, COLUMN["log_words"]] = np.log1p(words) / 6
+    out[:, COLUMN["mean_word_length"]] = np.minimum(mean_word, 20) / 20
+    out[:, COLUMN["upper_share"]] = upper
+    out[:, COLUMN["digit_share"]] = count(arrays.has(DECIMAL)) / size
+    out[:, COLUMN["punctuation_share"]] = count(arrays.punctuation) / size
+    out[:, COLUMN["ends_sentence"]] = ends_sentence
+    out[:, COLUMN["ends_colon"]] = last_point == ord(":")
+    out[:, COLUMN["ends_question"]] = last_point == ord("?")
+    out[:, COLUMN["ends_exclamation"]] = last_point == ord("!")
+    out[:, COLUMN["has_url"]] = _texts_matching(_URL, arrays.lower_text, arrays)
+    out[:, COLUMN["has_email"]] = _texts_matching(_EMAIL, joined, arrays) if "@" in joined else 0.0
+    out[:, COLUMN["has_handle"]] = _texts_with_handles(arrays)
+    out[:, COLUMN["has_arrow"]] = count(arrays.has(ARROW)) > 0
+    out[:, COLUMN["starts_upper"]] = (np.where(lengths > 0, bits[starts], 0) & CAPITAL) > 0
     titles = count(arrays.word_starts & arrays.has(CAPITAL))
-    out[:, 15] = np.divide(titles, words, out=np.zeros(n), where=words > 0)
-    out[:, 16] = stopword_share
-    out[:, 17] = count(arrays.has(QUOTE)) > 0
-    out[:, 18] = (full_lengths > 3) & (upper > 0.8)
+    out[:, COLUMN["title_case_share"]] = np.divide(titles, words, out=np.zeros(n), where=words > 0)
+    out[:, COLUMN["stopword_share"]] = stopword_share
+    out[:, COLUMN["has_quote"]] = count(arrays.has(QUOTE)) > 0
+    out[:, COLUMN["shouting"]] = (full_lengths > 3) & (upper > 0.8)
     return out
 
 
@@ -138,4 +140,4 @@ def _texts_with_handles(arrays: TextArrays) -> np.ndarray:
 
 N_COLUMNS = len(COLUMNS)
 
-__all__ = ["COLUMNS", "N_COLUMNS", "measurements"]
+__all__ = ["COLUMN", "COLUMNS", "N_COLUMNS", "measurements"]

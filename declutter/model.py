@@ -1,105 +1,134 @@
-"""A trained model on disk: the estimator file plus a JSON card that says what it is.
+"""The model store: a model is named arrays plus a JSON card, and loading it runs no code.
 
-A model directory holds ``model.joblib`` (the fitted :class:`ParagraphClassifier`) and
-``card.json``. The card is read *before* the model file is touched:
+A model directory holds ``model.npz`` (the arrays of :class:`declutter.scoring.Scorer`, in
+NumPy's ``.npz`` format, read with ``allow_pickle=False``) and ``card.json`` (what the model
+was trained on, with which versions, its thresholds and its cross-validated scores). Neither
+file can run code when loaded, whoever wrote it: no pickle anywhere.
 
-* its ``feature_version`` must match this declutter's (otherwise the numbers the model
-  expects are not the ones it would get: retrain);
-* the SHA-256 of ``model.joblib`` must match the card (a joblib file is a pickle: loading it
-  runs code, so a file that is not the one the card describes is refused);
-* a different scikit-learn version only warns: pickles usually survive minor releases.
+Loading reads the card, then the model file's bytes *once*: the SHA-256 is computed on those
+bytes and the arrays are parsed from the same bytes, so a file swapped between the check and
+the load is never used. A damaged, truncated or foreign file is a :class:`ModelError` that
+says what to do. The shipped model's hash is also pinned in the package
+(:data:`SHIPPED_SHA256`), so a card rewritten beside a changed file is caught too.
 
-**Only load model files from a source you trust.** The hash check guards against accidents
-and tampering of the file alone, not against a malicious card written alongside it.
-
-The shipped model is found with :mod:`importlib.resources` inside the installed package
-(``declutter/_model``), or in ``models/default`` of a source checkout, and loaded on first
-use only, then cached.
+A model is named one way everywhere (:data:`ModelSource`): a loaded :class:`Model`, a
+directory, a :class:`ModelRef` (a directory plus the hash its card promised, which is what
+worker processes receive), or ``None`` for the shipped model. :func:`resolve_model` turns
+any of them into a loaded model through one cache, so a process loads each model once.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import json
-import warnings
+import zipfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import joblib
-import sklearn
+import numpy as np
 
-from .classifier import ParagraphClassifier
-from .errors import DeclutterError
+from .errors import ModelError
 from .features import FEATURE_VERSION, Unit
+from .scoring import Scorer, ScorerFormatError
 
-MODEL_FILE = "model.joblib"
+MODEL_FILE = "model.npz"
 CARD_FILE = "card.json"
-CARD_FORMAT = 1
-#: Default threshold when a card names none; cards written by ``declutter train`` do.
-FALLBACK_THRESHOLD = 0.5
+CARD_FORMAT = 2
+#: SHA-256 of the shipped ``models/default/model.npz``: the package vouches for its own model.
+SHIPPED_SHA256 = "d5950258c2b8db6d591ecfe39f96aa4f7a484fbf1353f0f346ba9a03f0a606ff"
+#: Largest model file read (the shipped one is a few MB): a bound, not a format limit.
+MAX_MODEL_BYTES = 256 << 20
+#: Models a process keeps loaded at once (the shipped one and a few others).
+CACHE_SIZE = 4
+_THRESHOLD_FIELDS = ("threshold", "html_threshold", "split_threshold")
 
 
-class ModelError(DeclutterError, RuntimeError):
-    """A model file or its card is missing, damaged, or from an incompatible version."""
-
-
-class ModelVersionWarning(UserWarning):
-    """The model was trained with another scikit-learn version than the one installed."""
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Model:
-    """A loaded classifier together with its card and the decision thresholds it records."""
+    """A loaded scorer together with its card and the decision thresholds it records."""
 
-    classifier: ParagraphClassifier
+    scorer: Scorer
     card: dict[str, Any]
     path: Path | None = None
 
     @property
     def threshold(self) -> float:
         """Score at or above which a unit of plain text is removed (tuned for content recall)."""
-        return float(self.card.get("threshold", FALLBACK_THRESHOLD))
+        return float(self.card["threshold"])
 
     @property
     def html_threshold(self) -> float:
         """Removal threshold for HTML pages (``clean_html``), tuned on pages."""
-        return float(self.card.get("html_threshold", self.threshold))
+        return float(self.card["html_threshold"])
 
     @property
     def split_threshold(self) -> float:
         """Stricter score a leading or trailing piece of a line needs to be cut off."""
-        return float(self.card.get("split_threshold", max(self.threshold, 0.9)))
+        return float(self.card["split_threshold"])
+
+    @property
+    def sha256(self) -> str:
+        """The model file's SHA-256, as its card records it."""
+        return str(self.card["model_sha256"])
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+@dataclass(frozen=True)
+class ModelRef:
+    """A model directory and the SHA-256 its card promised: what parallel tasks carry.
+
+    A worker resolving it refuses a model whose hash differs (for example one retrained
+    while the job ran), so every worker scores with the caller's model.
+    """
+
+    path: str
+    sha256: str
 
 
-def save_model(
-    classifier: ParagraphClassifier, directory: str | Path, card: dict[str, Any]
-) -> Path:
-    """Write ``model.joblib`` and ``card.json`` (with the file's hash and size) into a directory."""
+ModelSource = Model | ModelRef | str | Path | None
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """The arrays as ``.npz`` bytes, the same bytes for the same arrays.
+
+    ``numpy.savez`` stamps each member with the current time; fixed stamps and a fixed
+    member order keep a retrain on the same data byte-identical.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for name in sorted(arrays):
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, "w") as member:
+                np.lib.format.write_array(member, np.asarray(arrays[name]), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def save_model(scorer: Scorer, directory: str | Path, card: dict[str, Any]) -> Path:
+    """Write ``model.npz`` and ``card.json`` (with the file's hash and size) into a directory."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    model_path = directory / MODEL_FILE
-    joblib.dump(classifier, model_path, compress=("zlib", 6))
+    data = npz_bytes(scorer.to_arrays())
+    (directory / MODEL_FILE).write_bytes(data)
     full_card = {
+        **card,
         "card_format": CARD_FORMAT,
         "feature_version": FEATURE_VERSION,
-        **card,
         "model_file": MODEL_FILE,
-        "model_sha256": _sha256(model_path),
-        "model_bytes": model_path.stat().st_size,
+        "model_sha256": hashlib.sha256(data).hexdigest(),
+        "model_bytes": len(data),
     }
     (directory / CARD_FILE).write_text(json.dumps(full_card, indent=2, sort_keys=True) + "\n")
     return directory
+
+
+# --------------------------------------------------------------------------- reading
 
 
 def read_card(directory: Path) -> dict[str, Any]:
@@ -107,39 +136,40 @@ def read_card(directory: Path) -> dict[str, Any]:
     card_path = directory / CARD_FILE
     if not card_path.is_file():
         raise ModelError(
-            f"no model card at {card_path}. A model directory needs {CARD_FILE} and {MODEL_FILE}, "
-            "as written by `declutter train DATA -o DIR`."
+            f"no model card at {card_path}. A model directory needs {CARD_FILE} and "
+            f"{MODEL_FILE}, as written by `declutter train DATA -o DIR`."
         )
     try:
         card = json.loads(card_path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise ModelError(
             f"the model card {card_path} is not valid JSON ({error}); retrain"
         ) from None
-    if not isinstance(card, dict) or "model_sha256" not in card:
-        raise ModelError(f"the model card {card_path} lacks model_sha256; retrain the model")
+    if not isinstance(card, dict):
+        raise ModelError(f"the model card {card_path} is not a JSON object; retrain")
     _check_card_fields(card, card_path)
     if card.get("feature_version") != FEATURE_VERSION:
         raise ModelError(
             f"the model at {directory} was trained with feature version "
-            f"{card.get('feature_version')}, but this declutter computes feature version "
+            f"{card.get('feature_version')!r}, but this declutter computes feature version "
             f"{FEATURE_VERSION}. Retrain it: `declutter train DATA... -o {directory}`."
         )
     return card
 
 
 def _check_card_fields(card: dict[str, Any], card_path: Path) -> None:
-    """Refuse a card whose fields have the wrong type, naming the field."""
-    model_file = card.get("model_file", MODEL_FILE)
-    if not isinstance(model_file, str) or Path(model_file).name != model_file or not model_file:
+    """Refuse a card whose fields are missing or of the wrong type, naming the field."""
+    if card.get("model_file") != MODEL_FILE or card.get("card_format") != CARD_FORMAT:
         raise ModelError(
-            f"the model card {card_path} has a bad model_file {model_file!r}: it must be a "
-            "file name inside the model directory"
+            f"the model card {card_path} is not a card of format {CARD_FORMAT} naming "
+            f"{MODEL_FILE} (an older declutter wrote it, or it was edited); retrain the model "
+            "with `declutter train`"
         )
-    if not isinstance(card.get("versions", {}), dict):
-        raise ModelError(f"the model card {card_path} has a bad versions field; retrain")
-    for name in ("threshold", "html_threshold", "split_threshold"):
-        value = card.get(name, 0.5)
+    sha = card.get("model_sha256")
+    if not isinstance(sha, str) or len(sha) != 64:
+        raise ModelError(f"the model card {card_path} lacks a model_sha256; retrain the model")
+    for name in _THRESHOLD_FIELDS:
+        value = card.get(name)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
             raise ModelError(
                 f"the model card {card_path} has a bad {name} {value!r}: it must be a number "
@@ -147,57 +177,68 @@ def _check_card_fields(card: dict[str, Any], card_path: Path) -> None:
             )
 
 
-def _smoke_test(classifier: ParagraphClassifier, model_path: Path) -> None:
-    """Score one line, so that a pickle of another declutter's classifier fails at load."""
+def _read_bounded(path: Path) -> bytes:
+    """The file's bytes, refusing anything that is not a regular file of a sane size."""
+    if not path.is_file():
+        raise ModelError(f"there is no model file at {path}; retrain or reinstall")
+    with path.open("rb") as handle:
+        data = handle.read(MAX_MODEL_BYTES + 1)
+    if len(data) > MAX_MODEL_BYTES:
+        raise ModelError(f"{path} is larger than {MAX_MODEL_BYTES} bytes: not a declutter model")
+    return data
+
+
+def _parse_scorer(data: bytes, path: Path) -> Scorer:
+    """The scorer in ``.npz`` bytes; no pickle is ever loaded, whatever the bytes hold."""
     try:
-        classifier.score([Unit("A short smoke-test sentence.", 0, 0, 1)])
-    except Exception as error:
+        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in archive.files}
+        return Scorer.from_arrays(arrays)
+    except (ScorerFormatError, ValueError, OSError, zipfile.BadZipFile, KeyError) as error:
         raise ModelError(
-            f"{model_path} was written by another version of declutter and cannot score "
-            f"({error!r}); retrain it with `declutter train`"
+            f"{path} is not a declutter model ({error}); retrain or reinstall"
         ) from None
 
 
-def load_model(path: str | Path | None = None) -> Model:
-    """Load a model directory (or the shipped default when ``path`` is None), verified first.
+def _smoke_test(scorer: Scorer, path: Path) -> None:
+    """Score one line, so that arrays that do not fit together fail at load, not in use."""
+    try:
+        scores, _ = scorer.score([Unit("A short smoke-test sentence.", 0, 0, 1)])
+    except ValueError as error:
+        raise ModelError(
+            f"{path} holds arrays that do not fit together ({error}); retrain"
+        ) from None
+    if not np.all(np.isfinite(scores)):
+        raise ModelError(f"{path} scores a plain sentence as {scores}; retrain")
 
-    The default model is cached after the first call; other paths are loaded each time.
-    """
-    if path is None:
-        return _default_model()
-    return _load_verified(Path(path))
 
-
-def _load_verified(directory: Path) -> Model:
+def _load_directory(directory: Path, expected_sha256: str) -> Model:
+    """Load and verify one model directory (uncached)."""
     if directory.is_file():
         directory = directory.parent
     card = read_card(directory)
-    model_path = directory / card.get("model_file", MODEL_FILE)
-    if not model_path.is_file():
-        raise ModelError(f"the card names {model_path}, which does not exist; retrain or reinstall")
-    if _sha256(model_path) != card["model_sha256"]:
+    model_path = directory / MODEL_FILE
+    data = _read_bounded(model_path)
+    found = hashlib.sha256(data).hexdigest()
+    if found != card["model_sha256"]:
         raise ModelError(
             f"{model_path} does not match the SHA-256 in its card: the file was changed or "
-            "damaged. It was not loaded (a model file is a pickle and runs code). Reinstall "
-            "declutter or retrain the model."
+            "damaged. Reinstall declutter or retrain the model."
         )
-    trained_with = card.get("versions", {}).get("scikit-learn")
-    if trained_with and trained_with != sklearn.__version__:
-        warnings.warn(
-            f"the model at {directory} was trained with scikit-learn {trained_with}, and "
-            f"{sklearn.__version__} is installed; scores may differ slightly. Retrain with "
-            "`declutter train` to silence this.",
-            ModelVersionWarning,
-            stacklevel=3,
+    if found != expected_sha256:
+        raise ModelError(
+            f"the model at {directory} is not the one expected (SHA-256 {found[:12]}…, "
+            f"expected {expected_sha256[:12]}…): it was changed or retrained. Reinstall "
+            "declutter, or rerun the job with the model as it is now."
         )
-    try:
-        classifier = joblib.load(model_path)
-    except Exception as error:  # a truncated or foreign file fails in many ways
-        raise ModelError(f"could not read {model_path}: {error!r}; retrain or reinstall") from None
-    if not isinstance(classifier, ParagraphClassifier):
-        raise ModelError(f"{model_path} holds a {type(classifier).__name__}, not a declutter model")
-    _smoke_test(classifier, model_path)
-    return Model(classifier, card, directory)
+    scorer = _parse_scorer(data, model_path)
+    _smoke_test(scorer, model_path)
+    return Model(scorer, card, directory)
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _cached(directory: str, expected_sha256: str) -> Model:
+    return _load_directory(Path(directory), expected_sha256)
 
 
 def default_model_dir() -> Path:
@@ -211,10 +252,79 @@ def default_model_dir() -> Path:
     raise ModelError(
         "declutter's default model is missing from this installation (looked in the package's "
         "_model folder and in models/default of a source checkout). Reinstall declutter, or "
-        "train one with `declutter train DATA -o DIR` and pass model=load_model(DIR)."
+        "train one with `declutter train DATA -o DIR` and pass model=DIR."
     )
 
 
-@functools.lru_cache(maxsize=1)
-def _default_model() -> Model:
-    return _load_verified(default_model_dir())
+def resolve_model(model: ModelSource = None) -> Model:
+    """A loaded, verified model from any way of naming one (see the module docstring).
+
+    Directories are loaded once per process and then served from a small cache (keyed by
+    the resolved path and the expected hash); a :class:`Model` is returned as it is.
+    """
+    if isinstance(model, Model):
+        return model
+    if model is None:
+        return _cached(str(default_model_dir().resolve()), SHIPPED_SHA256)
+    if isinstance(model, ModelRef):
+        return _cached(model.path, model.sha256)
+    if isinstance(model, (str, Path)):
+        ref = model_reference(model)  # keyed by the card's hash: a retrain is a new model
+        assert isinstance(ref, ModelRef)
+        return _cached(ref.path, ref.sha256)
+    raise ModelError(
+        f"a model is named by a directory (str or Path), a loaded Model, or None for the "
+        f"shipped one, not {type(model).__name__}"
+    )
+
+
+def load_model(path: str | Path | None = None) -> Model:
+    """Load a model directory (or the shipped default when ``path`` is None), verified first.
+
+    >>> load_model().card["model_file"]
+    'model.npz'
+    """
+    if path is not None and not isinstance(path, (str, Path)):
+        raise ModelError(
+            f"load_model() takes a model directory (str or Path) or None, not {type(path).__name__}"
+        )
+    return resolve_model(path)
+
+
+def model_reference(model: ModelSource) -> ModelSource:
+    """What a task sent to another process should carry for ``model``: a small reference.
+
+    A directory or a model loaded from one becomes a :class:`ModelRef` (read from its card;
+    the model file is not read here); None stays None (each worker has the shipped model).
+    A model built in memory can only travel whole.
+    """
+    if model is None or isinstance(model, ModelRef):
+        return model
+    if isinstance(model, Model):
+        if model.path is None:
+            return model
+        return ModelRef(str(Path(model.path).resolve()), model.sha256)
+    path = Path(model).resolve()
+    directory = path.parent if path.is_file() else path
+    if not directory.is_dir():
+        raise ModelError(f"no model directory at {model}; give the folder `declutter train` wrote")
+    return ModelRef(str(directory), str(read_card(directory)["model_sha256"]))
+
+
+def cache_info() -> functools._CacheInfo:
+    """How many models this process has loaded (misses) and served again (hits)."""
+    return _cached.cache_info()
+
+
+__all__ = [
+    "CARD_FILE",
+    "MODEL_FILE",
+    "Model",
+    "ModelError",
+    "ModelRef",
+    "ModelSource",
+    "load_model",
+    "model_reference",
+    "resolve_model",
+    "save_model",
+]

@@ -145,6 +145,17 @@ class Cleaned:
         )
 
 
+def removed_dicts(result: Cleaned) -> list[dict[str, Any]]:
+    """The removed segments as JSON-ready dicts, without the ``removed`` flag (all are):
+    the ``removed`` field of a streamed record and of a Dask or Spark result row."""
+    out = []
+    for segment in result.removed:
+        data = segment.to_dict()
+        del data["removed"]
+        out.append(data)
+    return out
+
+
 def _restore(
     cls: type[Cleaned],
     source: str,
@@ -164,4 +175,4 @@ def _restore(
     return cls(source, segments, threshold)
 
 
-__all__ = ["CONTENT", "PARAGRAPH_BREAK", "Cleaned", "Segment"]
+__all__ = ["CONTENT", "PARAGRAPH_BREAK", "Cleaned", "Segment", "removed_dicts"]

@@ -18,7 +18,6 @@ recognised by its magic bytes. Output records carry ``cleaned`` (the cleaned tex
 
 from __future__ import annotations
 
-import codecs
 import glob
 import gzip
 import io
@@ -33,8 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
 
+from .batch import chunked
+from .decoding import decode_page, decode_text, http_charset
 from .errors import DeclutterError
-from .result import Cleaned
+from .model import ModelSource, resolve_model
+from .options import Options
+from .result import Cleaned, removed_dicts
 
 GZIP_MAGIC = b"\x1f\x8b"
 _GLOB_CHARACTERS = frozenset("*?[")
@@ -168,26 +171,13 @@ def read_whole(name: str) -> bytes:
 # --------------------------------------------------------------------------- documents
 
 
-def decode(data: bytes, encoding: str | None, name: str) -> str:
-    """Bytes of a text file as text: the given encoding, else UTF-8 (BOM allowed)."""
-    try:
-        return data.decode(encoding or "utf-8-sig")
-    except LookupError:
-        raise StreamError(f"unknown encoding {encoding!r}") from None
-    except UnicodeDecodeError as error:
-        hint = "" if encoding else " Pass its encoding, e.g. --encoding cp1252, or use --html."
-        raise StreamError(
-            f"{name} is not valid {encoding or 'UTF-8'} (bad byte at offset {error.start}).{hint}"
-        ) from None
-
-
 def file_documents(
     names: Iterable[str], *, html: bool = False, encoding: str | None = None
 ) -> Iterator[Document]:
     """One document per file; HTML stays bytes so that the page's own charset is honoured."""
     for name in names:
         data = read_whole(name)
-        payload: str | bytes = data if html else decode(data, encoding, name)
+        payload: str | bytes = data if html else decode_text(data, encoding, name)
         yield Document(payload, {"path": name})
 
 
@@ -275,52 +265,36 @@ def _warc_document(record: Any) -> Document | None:
 
 def _decode_declared(body: bytes, content_type: str) -> str | bytes:
     """Decode a page by its HTTP charset (which outranks ``<meta>``); else leave the bytes."""
-    for parameter in content_type.split(";")[1:]:
-        key, _, value = parameter.strip().partition("=")
-        if key.lower() == "charset" and value:
-            try:
-                return body.decode(codecs.lookup(value.strip("\"' ")).name, errors="replace")
-            except LookupError:
-                break
-    return body
+    charset = http_charset(content_type)
+    return body if charset is None else decode_page(body, declared=charset)
 
 
 # --------------------------------------------------------------------------- cleaning
 
 
 def clean_documents(
-    documents: Iterable[Document],
-    *,
-    html: bool = False,
-    n_jobs: int = 1,
-    batch_size: int | None = None,
-    threshold: float | None = None,
-    model: Any = None,
-    encoding: str | None = None,
+    documents: Iterable[Document], options: Options, model: ModelSource, *, html: bool = False
 ) -> Iterator[tuple[Document, Cleaned]]:
-    """Each document with its result, in order, cleaned in batches (and on ``n_jobs`` workers).
+    """Each document with its result, in order, cleaned in batches (and on workers).
 
     The documents waiting for their results sit in a queue that is only as long as the
-    chunks in flight, so memory does not grow with the input.
+    chunks in flight, so memory does not grow with the input. ``options`` apply as in
+    :func:`declutter.clean_many` (``max_chars`` included).
     """
-    from .batch import DEFAULT_BATCH_SIZE, DEFAULT_HTML_BATCH_SIZE, clean_html_many, clean_many
+    from .batch import clean_html_chunk, clean_text_chunk, run_chunks
 
     waiting: deque[Document] = deque()
 
     def payloads() -> Iterator[Any]:
         for document in documents:
+            where = document.record.get("file") or document.record.get("url") or "a record"
+            options.check_size(document.payload, f"{where}: clean")
             waiting.append(document)
             yield document.payload
 
-    if html:
-        size = batch_size or DEFAULT_HTML_BATCH_SIZE
-        results = clean_html_many(payloads(), n_jobs=n_jobs, batch_size=size,
-                                  threshold=threshold, model=model, encoding=encoding)  # fmt: skip
-    else:
-        size = batch_size or DEFAULT_BATCH_SIZE
-        results = clean_many(payloads(), n_jobs=n_jobs, batch_size=size, threshold=threshold,
-                             model=model)  # fmt: skip
-    for result in results:
+    work = clean_html_chunk if html else clean_text_chunk
+    chunks = chunked(payloads(), options.batch_size_for(html=html))
+    for result in run_chunks(chunks, work, resolve_model(model), options):  # type: ignore[arg-type]
         yield waiting.popleft(), result
 
 
@@ -334,7 +308,7 @@ def result_fields(result: Cleaned, *, html: bool = False, full: bool = False) ->
     """
     fields: dict[str, Any] = {
         "cleaned": result.text,
-        "removed": [_removed_dict(segment) for segment in result.removed],
+        "removed": removed_dicts(result),
     }
     if full:
         fields["segments"] = [segment.to_dict() for segment in result.segments]
@@ -342,12 +316,6 @@ def result_fields(result: Cleaned, *, html: bool = False, full: bool = False) ->
         if html:
             fields["extracted"] = result.source
     return fields
-
-
-def _removed_dict(segment: Any) -> dict[str, Any]:
-    data = segment.to_dict()
-    del data["removed"]
-    return data
 
 
 # --------------------------------------------------------------------------- writing

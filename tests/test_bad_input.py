@@ -21,15 +21,9 @@ import pytest
 
 import declutter
 from declutter import cli, streaming
-from declutter.errors import (
-    DeclutterError,
-    InputError,
-    InputTooLargeError,
-    OptionError,
-    check_text,
-    check_threshold,
-)
-from declutter.limits import DEFAULT_MAX_CHARS, check_max_chars, check_size
+from declutter.decoding import decode_text
+from declutter.errors import DeclutterError, InputError, InputTooLargeError, OptionError
+from declutter.options import DEFAULT_MAX_CHARS, Options
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = (
@@ -68,19 +62,24 @@ def test_bytes_for_clean_say_how_to_decode() -> None:
 
 
 def test_bytes_decode_with_an_explicit_encoding() -> None:
-    assert check_text("café".encode("cp1252"), "clean", encoding="cp1252") == "café"
+    assert decode_text("café".encode("cp1252"), "cp1252", "a.txt") == "café"
 
 
 @pytest.mark.parametrize(
     ("data", "encoding", "message"),
     [
         (b"caf\xe9", "utf-8", "not valid utf-8 .*byte 3"),
-        (b"text", "no-such-codec", "unknown encoding 'no-such-codec'"),
+        (b"text", "no-such-codec", "'no-such-codec' is not a text encoding"),
+        (b"text", "rot13", "'rot13' is not a text encoding"),
+        (b"eJzLSM3JyVcozy/KSQEAGgQEXQ==", "base64", "'base64' is not a text encoding"),
+        (b"+AGEAYgBj-", "utf-7", "'utf-7' is not a text encoding"),
+        (b"text", "idna", "'idna' is not a text encoding"),
+        (b"text", 5, "5 is not a text encoding"),
     ],
 )
-def test_bytes_with_a_wrong_encoding_say_which(data: bytes, encoding: str, message: str) -> None:
+def test_bytes_with_a_wrong_encoding_say_which(data: bytes, encoding, message: str) -> None:
     with pytest.raises(InputError, match=message):
-        check_text(data, "clean", encoding=encoding)
+        decode_text(data, encoding, "a.txt")
 
 
 @pytest.mark.parametrize("threshold", [-0.1, 1.5, math.nan, math.inf, -math.inf])
@@ -99,7 +98,7 @@ def test_a_threshold_that_is_not_a_number_is_an_input_error(threshold: object) -
 
 def test_a_numpy_threshold_is_accepted() -> None:
     numpy = pytest.importorskip("numpy")
-    assert check_threshold(numpy.float32(0.25)) == 0.25
+    assert Options(threshold=numpy.float32(0.25)).threshold == 0.25
     assert declutter.clean(ARTICLE, threshold=numpy.float64(0.75)).threshold == 0.75
 
 
@@ -108,16 +107,16 @@ def test_a_numpy_threshold_is_accepted() -> None:
 
 def test_the_size_check_refuses_with_a_way_out() -> None:
     with pytest.raises(InputTooLargeError, match=r"max_chars=None") as caught:
-        check_size("x" * 11, 10, "clean")
+        Options(max_chars=10).check_size("x" * 11, "clean")
     assert "11 characters" in str(caught.value)
-    check_size("x" * 10, 10, "clean")  # at the limit is fine
-    check_size("x" * 10**6, None, "clean")  # None lifts it
+    Options(max_chars=10).check_size("x" * 10, "clean")  # at the limit is fine
+    Options(max_chars=None).check_size("x" * 10**6, "clean")  # None lifts it
 
 
 @pytest.mark.parametrize("value", [0, -5, 2.5, "100", True])
 def test_a_bad_size_limit_is_an_option_error(value: object) -> None:
     with pytest.raises(OptionError, match="max_chars"):
-        check_max_chars(value)
+        Options(max_chars=value)
 
 
 @pytest.mark.parametrize("function", [declutter.clean, declutter.clean_html])
@@ -389,10 +388,10 @@ def test_cli_utf8_with_bom_is_read(tmp_path: Path, capsys) -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (["--encoding", "no-such-codec"], "unknown encoding"),
+        (["--encoding", "no-such-codec"], "not a text encoding"),
         (["--threshold", "1.5"], "between 0 and 1"),
         (["--threshold", "nan"], "between 0 and 1"),
-        (["--model", "/nonexistent/model/dir"], "card"),
+        (["--model", "/nonexistent/model/dir"], "no model directory"),
     ],
 )
 def test_cli_bad_options_exit_2_with_a_message(tmp_path: Path, capsys, options, message) -> None:

@@ -11,17 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from declutter.batch import (
-    ModelRef,
-    chunked,
-    clean_html_many,
-    clean_many,
-    model_reference,
-    reference_for_directory,
-)
+from declutter.batch import chunked, clean_html_many, clean_many
 from declutter.core import clean, clean_html
 from declutter.errors import InputError
-from declutter.model import ModelError, load_model
+from declutter.model import ModelError, ModelRef, load_model, model_reference, resolve_model
 
 ARTICLE = (Path(__file__).resolve().parent.parent / "examples" / "article.txt").read_text()
 
@@ -154,21 +147,21 @@ def test_tasks_carry_a_small_reference_not_the_model() -> None:
     assert isinstance(ref, ModelRef)
     assert ref.sha256 == model.card["model_sha256"]
     assert len(pickle.dumps(ref)) < 1000 < len(pickle.dumps(model))
-    assert ref.load().card == model.card
+    assert resolve_model(ref).card == model.card
 
 
 def test_a_reference_refuses_a_model_that_changed(tmp_path: Path) -> None:
     model = load_model()
     copy = tmp_path / "model"
     shutil.copytree(model.path, copy)
-    assert reference_for_directory(copy).sha256 == model.card["model_sha256"]
+    assert model_reference(str(copy)).sha256 == model.card["model_sha256"]
     with pytest.raises(ModelError, match="retrained"):
-        ModelRef(str(copy), "0" * 64).load()
+        resolve_model(ModelRef(str(copy), "0" * 64))
 
 
 def test_a_reference_needs_an_existing_directory(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="no model directory"):
-        reference_for_directory(tmp_path / "missing")
+        model_reference(tmp_path / "missing")
 
 
 @pytest.mark.parametrize("collector_on", [True, False])
@@ -216,8 +209,8 @@ def test_a_failing_chunk_still_restores_the_garbage_collector(
 
 
 def test_kinds_named_together_equal_kinds_named_per_document() -> None:
-    from declutter.classifier import take_kinds
     from declutter.core import prepare, score_units
+    from declutter.scoring import take_kinds
 
     model = load_model()
     first = [prepare(t, doc=n) for n, t in enumerate(sample_texts())]
@@ -225,5 +218,5 @@ def test_kinds_named_together_equal_kinds_named_per_document() -> None:
     scored = score_units(model, first) + score_units(model, second)  # two scoring calls
     requests = [(kinds, list(range(len(scores)))[::-1]) for scores, kinds in scored]
     together = take_kinds(requests)
-    assert together == [kinds.take(rows) for kinds, rows in requests]
+    assert together == [take_kinds([request])[0] for request in requests]
     assert together[-1][-1] == "advert" and sum(map(len, together)) > 50

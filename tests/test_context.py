@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from declutter.classifier import _region_columns, context_matrix
+from declutter.context import _region_columns, context_matrix
 from declutter.core import prepare
 
 ARTICLE = (
@@ -64,3 +64,16 @@ def test_a_documents_context_rows_do_not_depend_on_its_batch(position: int) -> N
     together = context_matrix(batch, logits, dense)[rows]
     single = context_matrix(alone, logits[rows], dense[rows])
     assert np.array_equal(together, single)
+
+
+def test_the_context_width_constant_is_the_matrix_width() -> None:
+    """Model loading checks the first layer of each network against this constant."""
+    from declutter.context import N_CONTEXT_COLUMNS
+    from declutter.features import extract
+
+    units = prepare(ARTICLE).units
+    dense = extract(units, 12)[1]
+    assert context_matrix(units, np.zeros(len(units)), dense).shape == (
+        len(units),
+        N_CONTEXT_COLUMNS,
+    )

@@ -8,7 +8,8 @@ import random
 import pytest
 
 from declutter import html as html_module
-from declutter.html import FEATURE_KEYS, blocks_to_text, class_words, decode_html, page_blocks
+from declutter.decoding import decode_page as decode_html
+from declutter.html import FEATURE_KEYS, blocks_to_text, class_words, page_blocks
 
 
 def texts(markup: str | bytes) -> list[str]:

@@ -36,7 +36,7 @@ FAILING_SUFFIXES = ["!", "a"]
 #: at that length: their worst case on 50,000 characters never happens (both are quadratic
 #: there, ~5 s and ~2 s on adversarial input, and ~10 ms at the length they really see).
 BOUNDED: dict[str, int] = {
-    "declutter.html._META_CHARSET": 4096,  # _declared_charset: data[:_SNIFF_BYTES]
+    "declutter.decoding._META_CHARSET": 4096,  # _declared_charset: data[:_SNIFF_BYTES]
 }
 #: Patterns known to be quadratic on input they really see: (trigger unit, why, fix). Each
 #: is checked on its trigger repeated to 400,000 characters, which a linear regex scans in

@@ -14,6 +14,7 @@ import pytest
 
 from declutter import cli
 from declutter.core import clean, clean_html
+from declutter.options import Options
 from declutter.streaming import (
     Document,
     StreamError,
@@ -203,7 +204,7 @@ def test_documents_wait_only_for_the_chunk_in_flight() -> None:
             pulled += 1
             yield Document(SHORT, {"n": pulled})
 
-    pairs = clean_documents(endless(), batch_size=3)
+    pairs = clean_documents(endless(), Options(batch_size=3), None)
     first, second = next(pairs), next(pairs)
     assert (first[0].record["n"], second[0].record["n"]) == (1, 2)
     assert first[1] == clean(SHORT)
@@ -326,7 +327,7 @@ def _peak_memory_of_a_stream(tmp_path: Path, count: int) -> int:
     load_model()  # loaded before tracing: the model is not what is measured
     tracemalloc.start()
     try:
-        write_records(clean_documents(jsonl_documents([str(source)])), _Discard())
+        write_records(clean_documents(jsonl_documents([str(source)]), Options(), None), _Discard())
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

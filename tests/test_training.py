@@ -38,7 +38,7 @@ def test_same_data_and_seed_give_an_identical_card_and_model_file(
     card_one = json.loads((first / "card.json").read_text())
     card_two = json.loads((second / "card.json").read_text())
     assert card_one == card_two
-    assert (first / "model.joblib").read_bytes() == (second / "model.joblib").read_bytes()
+    assert (first / "model.npz").read_bytes() == (second / "model.npz").read_bytes()
 
 
 def test_same_data_and_seed_give_identical_predictions(two_models: tuple[Path, Path]) -> None:
@@ -85,33 +85,59 @@ def test_train_command_reports_a_missing_data_file(
 
 
 @pytest.mark.parametrize("context_model", ["mlp", "logistic"])
-def test_hand_written_scoring_equals_scikit_learns_predictions(
-    tmp_path: Path, context_model: str
-) -> None:
-    """FittedPasses re-implements the decision functions for speed: it must not drift."""
+def test_the_exported_scorer_equals_scikit_learns_predictions(context_model: str) -> None:
+    """The library scores with exported arrays (declutter.scoring): they must not drift
+    from what the fitted scikit-learn models predict."""
     import numpy as np
     import scipy.sparse as sp
 
-    from declutter.classifier import context_matrix, fold_parts
+    from declutter.context import context_matrix
     from declutter.core import prepare
+    from declutter.features import extract
     from declutter.kinds import INSERT_KINDS
     from declutter.training.data import read_jsonl
+    from declutter.training.estimator import fold_features
+    from declutter.training.units import build_units
 
+    docs = list(read_jsonl(SMALL))
+    labelled = build_units([("small", docs)])
     config = TrainConfig(n_folds=3, hash_bits=16, context_model=context_model, context_members=2)
-    classifier = train([str(SMALL)], tmp_path, config=config, verbose=False).classifier
-    texts = [doc.render()[0] for doc in list(read_jsonl(SMALL))[:12]]
+    classifier = config.classifier().fit(
+        labelled.units, labelled.labels, labelled.groups, kinds=labelled.kinds
+    )
+    texts = [doc.render()[0] for doc in docs[:12]]
     units = [u for number, text in enumerate(texts) for u in prepare(text, doc=number).units]
-    hashed, dense = classifier.featurizer_.transform_parts(units)
-    passes = classifier._scorer()
+    hashed, dense = extract(units, 16)
+    X = sp.hstack([hashed, sp.csr_matrix(dense)], format="csr")
+    scorer = classifier.scorer_
 
-    first = classifier.pass_one_.decision_function(sp.hstack([hashed, sp.csr_matrix(dense)]))
-    assert np.allclose(passes.pass_one(hashed, dense), first, rtol=0, atol=1e-6)
+    first = classifier.pass_one_.decision_function(X)
+    assert np.allclose(scorer.pass_one(hashed, dense), first, rtol=0, atol=1e-5)
     Z = context_matrix(units, first, dense)
     expected = classifier.pass_two_.predict_proba(Z)[:, 1]
-    assert np.allclose(passes.pass_two(Z), expected, rtol=0, atol=1e-9)
-    names = classifier.kind_model_.predict(fold_parts(hashed, dense))
-    named = passes.kinds(hashed, dense, np.arange(len(units)))
+    assert np.allclose(scorer.pass_two(Z), expected, rtol=0, atol=1e-9)
+    names = classifier.kind_model_.predict(fold_features(X))
+    named = scorer.kinds(hashed, dense, np.arange(len(units)))
     assert named == [str(n) if n in INSERT_KINDS else "other" for n in names]
+    assert np.allclose(classifier.predict_proba(units)[:, 1], scorer.score(units)[0])
+
+
+def test_an_unknown_context_model_is_an_error_not_a_silent_default() -> None:
+    from declutter.training.estimator import ParagraphClassifier
+
+    with pytest.raises(ValueError, match="context_model"):
+        ParagraphClassifier(context_model="gbm").fit([], [])
+
+
+def test_the_estimator_keeps_scikit_learns_contract() -> None:
+    from sklearn.base import ClassifierMixin, clone
+
+    from declutter.training.estimator import ParagraphClassifier
+
+    estimator = ParagraphClassifier(C=2.0, context_members=3)
+    assert clone(estimator).get_params() == estimator.get_params()
+    assert ParagraphClassifier.score is ClassifierMixin.score  # not renamed to mean another thing
+    assert TrainConfig(C=2.0).classifier().get_params()["C"] == 2.0
 
 
 def test_dataset_weights_give_each_corpus_its_share_even_without_our_own_data() -> None:

@@ -63,6 +63,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..errors import DataError
 from ..html import HtmlBlock, annotated_blocks, page_blocks
 from ..kinds import CONTENT, INSERT
 from .data import LabelledDocument, LabelledParagraph
@@ -113,7 +114,7 @@ _KIND_WORDS = (
 )
 
 
-class CorpusNotFoundError(FileNotFoundError):
+class CorpusNotFoundError(DataError, FileNotFoundError):
     """A corpus folder or its gold file is missing."""
 
 

@@ -35,10 +35,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import DataError
 from ..kinds import CONTENT, INSERT, INSERT_KINDS
 
 
-class DataFormatError(ValueError):
+class DataFormatError(DataError):
     """A labelled-data file does not follow the documented JSONL format."""
 
 

@@ -15,6 +15,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..errors import DataError
 from .data import LabelledDocument, file_sha256, read_jsonl
 
 CORPUS_PREFIX = "corpus:"
@@ -23,7 +24,7 @@ TEXT_SUFFIX = ":text"
 TEXT_WINDOW = 10
 
 
-class DataSpecError(ValueError):
+class DataSpecError(DataError):
     """A data spec names nothing that can be read."""
 
 

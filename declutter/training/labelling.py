@@ -19,6 +19,7 @@ from typing import Any
 
 from ..core import clean, clean_html_prepared
 from ..model import Model
+from ..options import Options
 from ..paragraphs import Span, on_one_line
 from ..result import Cleaned
 
@@ -90,7 +91,7 @@ def prelabel(
         path = Path(name)
         blocks = None
         if html:
-            doc, result = clean_html_prepared(path.read_bytes(), model=model)
+            doc, result = clean_html_prepared(path.read_bytes(), Options(), model)
             features = [unit.html or {} for unit in doc.units if not unit.piece]
             blocks = list(zip(doc.lines, features, strict=True))
         else:

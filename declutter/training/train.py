@@ -23,10 +23,10 @@ import scipy
 import sklearn
 
 from .. import __version__
-from ..classifier import ParagraphClassifier
 from ..model import Model, load_model, save_model
 from ..progress import Steps
 from .datasets import Dataset, load_dataset
+from .estimator import ParagraphClassifier
 from .metrics import score_decisions
 from .units import LabelledUnits, build_units
 
@@ -55,6 +55,13 @@ class TrainConfig:
     target_corpus_content_recall: float = 0.985
     #: Largest share of content characters that wrong piece cuts may cost.
     max_piece_false_cuts: float = 0.002
+
+    def classifier(self) -> ParagraphClassifier:
+        """An unfitted classifier with this configuration's values for its parameters."""
+        estimator = ParagraphClassifier()
+        return estimator.set_params(
+            **{name: getattr(self, name) for name in estimator.get_params()}
+        )
 
 
 def dataset_weights(
@@ -192,17 +199,9 @@ def train(
         datasets.append(load_dataset(spec, corpora_root))
     labelled = build_units([(d.name, list(d.documents)) for d in datasets])
     weights = dataset_weights(labelled, datasets, config)
-    classifier = ParagraphClassifier(
-        hash_bits=config.hash_bits,
-        C=config.C,
-        context_model=config.context_model,
-        context_members=config.context_members,
-        n_folds=config.n_folds,
-        random_state=config.random_state,
-    )
+    classifier = config.classifier()
     classifier.fit(labelled.units, labelled.labels, labelled.groups, weights, labelled.kinds, step)
     oof = classifier.oof_scores_
-    del classifier.oof_scores_  # a training by-product, not part of the model
     threshold, html_threshold, split_threshold = _tune(labelled, oof, datasets, config)
     step(f"thresholds: text {threshold}, html {html_threshold}, split {split_threshold}")
     per_dataset = {d.name: html_threshold if _is_html(d) else threshold for d in datasets}
@@ -219,7 +218,7 @@ def train(
         },
     }
     step(f"writing {output_dir}")
-    save_model(classifier, output_dir, card)
+    save_model(classifier.scorer_, output_dir, card)
     return load_model(output_dir)
 
 

@@ -1,0 +1,150 @@
+"""Pass two's view of a unit: its own first score, the lines around it, and its shape.
+
+Boilerplate comes in clusters, and a short line between two good paragraphs is usually
+good; pass one, scoring each unit alone, can know neither (see jusText's context step).
+These columns give pass two what it needs: the pass-one scores of the lines at offsets
+-3..+3, the shape of the nearest lines, and where the line stands in the document's
+article text. Used by scoring (:mod:`declutter.scoring`) and by training alike, so both
+see the same numbers; a change here changes the features: bump
+:data:`declutter.features.FEATURE_VERSION`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .features import N_DENSE, Unit
+from .measure import COLUMN
+
+CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
+#: Neighbours whose shape (length, words, sentence end, title case, stop words) is a feature.
+SHAPE_OFFSETS = (-2, -1, 1, 2)
+#: The shallow measurements that describe a neighbouring line's shape.
+NEIGHBOUR_SHAPE = ("log_chars", "log_words", "ends_sentence", "title_case_share", "stopword_share")
+_NEIGHBOUR_COLUMNS = [COLUMN[name] for name in NEIGHBOUR_SHAPE]
+#: Width of :func:`context_matrix`: own scores (2), each neighbour's score and whether it is
+#: missing, four summaries of them, three region columns, the neighbours' shapes, and the
+#: unit's own shallow features.
+N_CONTEXT_COLUMNS = (
+    2 + 2 * len(CONTEXT_OFFSETS) + 4 + 3 + len(SHAPE_OFFSETS) * len(NEIGHBOUR_SHAPE) + N_DENSE
+)
+_CLIP = 8.0
+
+
+def context_matrix(units: Sequence[Unit], logits: np.ndarray, dense: np.ndarray) -> np.ndarray:
+    """Pass-two features: own score, neighbouring lines' scores, own shallow features.
+
+    ``logits`` are pass-one log-odds, ``dense`` the shallow feature block of pass one's
+    matrix. A unit's neighbours are the *lines* at the given offsets in the same document
+    (pieces of a line stand in their line's place). Missing neighbours (document edges)
+    read as 0 with an indicator, so that the edge itself is a feature. Vectorised with
+    sorted keys and ``searchsorted``: this runs on every call to ``clean``.
+    """
+    n = len(units)
+    clipped = np.clip(logits, -_CLIP, _CLIP) / _CLIP
+    doc = np.fromiter((u.doc for u in units), dtype=np.int64, count=n)
+    index = np.fromiter((u.index for u in units), dtype=np.int64, count=n)
+    is_line = ~np.fromiter((u.piece for u in units), dtype=bool, count=n)
+    stride = int(index.max(initial=0)) + 2 * len(CONTEXT_OFFSETS) + 1
+    keys = doc * stride + index
+    line_rows = np.flatnonzero(is_line)
+    order = np.argsort(keys[line_rows], kind="stable")
+    line_keys, line_values = keys[line_rows][order], clipped[line_rows][order]
+    line_shape = dense[line_rows][order][:, _NEIGHBOUR_COLUMNS]
+
+    def find(wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Position among the sorted lines of each wanted key, and whether it exists."""
+        if not len(line_keys):
+            return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
+        at = np.minimum(np.searchsorted(line_keys, wanted), len(line_keys) - 1)
+        return at, line_keys[at] == wanted
+
+    def scores_at(at: np.ndarray, found: np.ndarray) -> np.ndarray:
+        """Scores of the lines found (0 where there is none)."""
+        values = line_values[at] if len(line_keys) else np.zeros(n)
+        return np.where(found, values, 0.0)
+
+    def lookup(wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Scores of the lines with these keys, and whether each exists."""
+        at, found = find(wanted)
+        return scores_at(at, found), found
+
+    own_at, has_own = find(keys)  # each unit's own line (a piece's is the line it is cut from)
+    own_line = scores_at(own_at, has_own)
+    columns = [clipped, np.where(has_own, own_line, clipped)]
+    near_values, near_found = [], []
+    for offset in CONTEXT_OFFSETS:
+        value, found = lookup(keys + offset)
+        columns += [value, (~found).astype(float)]
+        near_values.append(value)
+        near_found.append(found)
+    values, found = np.array(near_values), np.array(near_found)
+    count = found.sum(axis=0)
+    mean = np.divide(values.sum(axis=0), count, out=np.zeros(n), where=count > 0)
+    highest = np.where(count > 0, np.where(found, values, -np.inf).max(axis=0), 0.0)
+    lowest = np.where(count > 0, np.where(found, values, np.inf).min(axis=0), 0.0)
+    columns += [mean, highest, lowest, count / len(CONTEXT_OFFSETS)]
+    shapes = []
+    for offset in SHAPE_OFFSETS:  # how long and how sentence-like the nearest lines are
+        at, found = find(keys + offset)
+        shape = line_shape[at] if len(line_keys) else np.zeros((n, len(_NEIGHBOUR_COLUMNS)))
+        shapes.append(np.where(found[:, None], shape, 0.0))
+    lengths = np.fromiter((len(u.text) for u in units), dtype=np.float64, count=n)
+    region = _region_columns(
+        line_keys // stride, logits[line_rows][order], lengths[line_rows][order], own_at, has_own
+    )
+    return np.hstack([np.column_stack(columns), region, *shapes, dense])
+
+
+def _region_columns(
+    line_docs: np.ndarray,
+    line_logits: np.ndarray,
+    line_lengths: np.ndarray,
+    at: np.ndarray,
+    found: np.ndarray,
+) -> np.ndarray:
+    """Where a unit's line stands relative to the document's article text, as pass one sees it.
+
+    The article is one run of long, content-like lines with boilerplate before and after
+    (navigation above; comments, teasers and footers below). Three numbers per line place
+    it in that run: the share of the document's content-like characters (characters
+    weighted by pass one's content probability) on lines before it, on lines after it, and
+    on the line itself. A teaser list after the article's last paragraph has almost nothing
+    after it; the article's own short lines have plenty on both sides. ``line_*`` are the
+    document-sorted lines (documents in ascending order); ``at``/``found`` map each unit to
+    its line. Units without a line of their own read as zeros.
+    """
+    n_lines = len(line_docs)
+    if n_lines == 0:
+        return np.zeros((len(at), 3))
+    # In 1/1024ths of a character, as integers: sums over a batch are then exact, and a
+    # document's columns do not depend on which other documents share its batch.
+    mass = np.rint(line_lengths * (1.0 - sigmoid(line_logits)) * 1024).astype(np.int64)
+    running = np.cumsum(mass)
+    starts = np.flatnonzero(np.r_[True, line_docs[1:] != line_docs[:-1]])
+    ends = np.r_[starts[1:], n_lines]
+    doc_of_line = np.repeat(np.arange(len(starts)), ends - starts)
+    doc_base = running[starts] - mass[starts]  # mass of the documents before each one
+    total = (running[ends - 1] - doc_base)[doc_of_line]
+    before = running - mass - doc_base[doc_of_line]
+    after = total - before - mass
+    safe = np.maximum(total, 1).astype(np.float64)
+    per_line = np.column_stack([before / safe, after / safe, mass / safe])
+    return np.where(found[:, None], per_line[at], 0.0)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function, clipped so that huge log-odds give no overflow warning."""
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+
+__all__ = [
+    "CONTEXT_OFFSETS",
+    "NEIGHBOUR_SHAPE",
+    "N_CONTEXT_COLUMNS",
+    "SHAPE_OFFSETS",
+    "context_matrix",
+    "sigmoid",
+]
