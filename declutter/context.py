@@ -15,8 +15,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .features import N_DENSE, Unit
+from .features import N_DENSE
 from .measure import COLUMN
+from .paragraphs import Unit
 
 CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
 #: Neighbours whose shape (length, words, sentence end, title case, stop words) is a feature.
@@ -33,69 +34,89 @@ N_CONTEXT_COLUMNS = (
 _CLIP = 8.0
 
 
+class _Lines:
+    """The lines of a batch of units, sorted by (document, line) key, to look up neighbours.
+
+    A unit's key is ``doc * stride + line``; the stride leaves room for every offset, so a
+    key plus an offset never reaches another document's lines. Lookups are vectorised with
+    ``searchsorted``: this runs on every call to ``clean``.
+    """
+
+    def __init__(self, units: Sequence[Unit], clipped: np.ndarray, dense: np.ndarray) -> None:
+        n = len(units)
+        doc = np.fromiter((u.doc for u in units), dtype=np.int64, count=n)
+        line = np.fromiter((u.line for u in units), dtype=np.int64, count=n)
+        is_line = ~np.fromiter((u.piece for u in units), dtype=bool, count=n)
+        self.n = n
+        self.stride = int(line.max(initial=0)) + 2 * len(CONTEXT_OFFSETS) + 1
+        self.unit_keys = doc * self.stride + line
+        self.rows = np.flatnonzero(is_line)
+        self.order = np.argsort(self.unit_keys[self.rows], kind="stable")
+        self.keys = self.unit_keys[self.rows][self.order]
+        self.values = clipped[self.rows][self.order]
+        self.shape = dense[self.rows][self.order][:, _NEIGHBOUR_COLUMNS]
+
+    def find(self, offset: int) -> tuple[np.ndarray, np.ndarray]:
+        """For each unit, the position of the line ``offset`` lines away, and whether it exists
+        (offset 0: the unit's own line; a piece's is the line it is cut from)."""
+        wanted = self.unit_keys + offset
+        if not len(self.keys):
+            return np.zeros(self.n, dtype=np.int64), np.zeros(self.n, dtype=bool)
+        at = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+        return at, self.keys[at] == wanted
+
+    def scores_at(self, at: np.ndarray, found: np.ndarray) -> np.ndarray:
+        """Clipped pass-one scores of the lines found (0 where there is none)."""
+        values = self.values[at] if len(self.keys) else np.zeros(self.n)
+        return np.where(found, values, 0.0)
+
+    def shapes_at(self, at: np.ndarray, found: np.ndarray) -> np.ndarray:
+        """The shape columns of the lines found (zeros where there is none)."""
+        if not len(self.keys):
+            return np.zeros((self.n, len(_NEIGHBOUR_COLUMNS)))
+        return np.where(found[:, None], self.shape[at], 0.0)
+
+
 def context_matrix(units: Sequence[Unit], logits: np.ndarray, dense: np.ndarray) -> np.ndarray:
-    """Pass-two features: own score, neighbouring lines' scores, own shallow features.
+    """Pass-two features: own score, neighbouring lines' scores and shapes, where the line
+    stands in the article, and the unit's own shallow features.
 
     ``logits`` are pass-one log-odds, ``dense`` the shallow feature block of pass one's
     matrix. A unit's neighbours are the *lines* at the given offsets in the same document
     (pieces of a line stand in their line's place). Missing neighbours (document edges)
-    read as 0 with an indicator, so that the edge itself is a feature. Vectorised with
-    sorted keys and ``searchsorted``: this runs on every call to ``clean``.
+    read as 0 with an indicator, so that the edge itself is a feature.
     """
-    n = len(units)
     clipped = np.clip(logits, -_CLIP, _CLIP) / _CLIP
-    doc = np.fromiter((u.doc for u in units), dtype=np.int64, count=n)
-    index = np.fromiter((u.index for u in units), dtype=np.int64, count=n)
-    is_line = ~np.fromiter((u.piece for u in units), dtype=bool, count=n)
-    stride = int(index.max(initial=0)) + 2 * len(CONTEXT_OFFSETS) + 1
-    keys = doc * stride + index
-    line_rows = np.flatnonzero(is_line)
-    order = np.argsort(keys[line_rows], kind="stable")
-    line_keys, line_values = keys[line_rows][order], clipped[line_rows][order]
-    line_shape = dense[line_rows][order][:, _NEIGHBOUR_COLUMNS]
+    lines = _Lines(units, clipped, dense)
+    own_at, has_own = lines.find(0)
+    columns = [clipped, np.where(has_own, lines.scores_at(own_at, has_own), clipped)]
+    columns += _neighbour_score_columns(lines)
+    shapes = [lines.shapes_at(*lines.find(offset)) for offset in SHAPE_OFFSETS]
+    lengths = np.fromiter((len(u.text) for u in units), dtype=np.float64, count=len(units))
+    rows, order = lines.rows, lines.order
+    region = _region_columns(
+        lines.keys // lines.stride, logits[rows][order], lengths[rows][order], own_at, has_own
+    )
+    return np.hstack([np.column_stack(columns), region, *shapes, dense])
 
-    def find(wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Position among the sorted lines of each wanted key, and whether it exists."""
-        if not len(line_keys):
-            return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
-        at = np.minimum(np.searchsorted(line_keys, wanted), len(line_keys) - 1)
-        return at, line_keys[at] == wanted
 
-    def scores_at(at: np.ndarray, found: np.ndarray) -> np.ndarray:
-        """Scores of the lines found (0 where there is none)."""
-        values = line_values[at] if len(line_keys) else np.zeros(n)
-        return np.where(found, values, 0.0)
-
-    def lookup(wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Scores of the lines with these keys, and whether each exists."""
-        at, found = find(wanted)
-        return scores_at(at, found), found
-
-    own_at, has_own = find(keys)  # each unit's own line (a piece's is the line it is cut from)
-    own_line = scores_at(own_at, has_own)
-    columns = [clipped, np.where(has_own, own_line, clipped)]
+def _neighbour_score_columns(lines: _Lines) -> list[np.ndarray]:
+    """Each neighbour's score and whether it is missing, then their mean, highest, lowest
+    and the share of neighbours present."""
+    columns: list[np.ndarray] = []
     near_values, near_found = [], []
     for offset in CONTEXT_OFFSETS:
-        value, found = lookup(keys + offset)
+        at, found = lines.find(offset)
+        value = lines.scores_at(at, found)
         columns += [value, (~found).astype(float)]
         near_values.append(value)
         near_found.append(found)
     values, found = np.array(near_values), np.array(near_found)
     count = found.sum(axis=0)
-    mean = np.divide(values.sum(axis=0), count, out=np.zeros(n), where=count > 0)
+    mean = np.divide(values.sum(axis=0), count, out=np.zeros(lines.n), where=count > 0)
     highest = np.where(count > 0, np.where(found, values, -np.inf).max(axis=0), 0.0)
     lowest = np.where(count > 0, np.where(found, values, np.inf).min(axis=0), 0.0)
-    columns += [mean, highest, lowest, count / len(CONTEXT_OFFSETS)]
-    shapes = []
-    for offset in SHAPE_OFFSETS:  # how long and how sentence-like the nearest lines are
-        at, found = find(keys + offset)
-        shape = line_shape[at] if len(line_keys) else np.zeros((n, len(_NEIGHBOUR_COLUMNS)))
-        shapes.append(np.where(found[:, None], shape, 0.0))
-    lengths = np.fromiter((len(u.text) for u in units), dtype=np.float64, count=n)
-    region = _region_columns(
-        line_keys // stride, logits[line_rows][order], lengths[line_rows][order], own_at, has_own
-    )
-    return np.hstack([np.column_stack(columns), region, *shapes, dense])
+    return [*columns, mean, highest, lowest, count / len(CONTEXT_OFFSETS)]
 
 
 def _region_columns(

@@ -7,19 +7,18 @@ call, and :func:`decide` turns scores into segments.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import NamedTuple
 
 import numpy as np
 
 from .errors import check_text
-from .features import Unit
-from .html import blocks_to_text, page_blocks
+from .html import BlockFeatures, blocks_to_text, page_blocks
 from .kinds import CONTENT
 from .model import Model, ModelSource, resolve_model
 from .options import DEFAULT_MAX_CHARS, Options
-from .paragraphs import Span, cut_lines, edge_pieces, split_lines
+from .paragraphs import Span, Unit, cut_lines, edge_pieces, split_lines
 from .result import Cleaned, Segment
 from .scoring import UnitKinds, take_kinds
 
@@ -42,7 +41,7 @@ class Prepared:
 def prepare(
     source: str,
     lines: Sequence[Span] | None = None,
-    html: Sequence[Mapping[str, Any]] | None = None,
+    html: Sequence[BlockFeatures] | None = None,
     doc: int = 0,
 ) -> Prepared:
     """Cut ``source`` into lines (or take the given ones) and their edge pieces, as units."""
@@ -89,11 +88,15 @@ def score_units(model: Model, docs: Sequence[Prepared]) -> list[tuple[np.ndarray
 
 
 def _renumber(unit: Unit, doc: int) -> Unit:
-    return Unit(unit.text, doc, unit.index, unit.count, unit.piece, unit.html)
+    return unit._replace(doc=doc)
 
 
-#: A decided part of a line: its span, its score, and whether it is removed.
-Part = tuple[Span, float, bool]
+class Part(NamedTuple):
+    """A decided part of a line (the whole line, or a piece cut off it, or what remains)."""
+
+    span: Span
+    score: float
+    removed: bool
 
 
 def _strip_edges(
@@ -133,17 +136,17 @@ def decide(
     for line, edges, n_pieces in zip(doc.lines, doc.edges, doc.piece_counts):
         line_score = values[row]
         if not edges:  # a line of one piece (most lines): kept or removed whole
-            parts.append((line, line_score, line_score >= threshold))
+            parts.append(Part(line, line_score, line_score >= threshold))
             if line_score >= threshold:
                 removed_units.append(row)
             row += 1
             continue
         piece_scores = values[row + 1 : row + 1 + len(edges)]
         if line_score >= threshold and all(s >= threshold for s in piece_scores):
-            parts.append((line, line_score, True))
+            parts.append(Part(line, line_score, True))
             removed_units.append(row)
         elif max(piece_scores) < cut:  # no edge piece to cut: kept whole
-            parts.append((line, line_score, False))
+            parts.append(Part(line, line_score, False))
         else:
             parts.extend(
                 _split_line(
@@ -176,7 +179,7 @@ def _split_line(
     """Cut a kept line's insert pieces off its ends; the middle stays as one kept part."""
     head, tail = _strip_edges(edges, piece_scores, n_pieces, cut)
     unit_of = {span: row + 1 + k for k, (_, span) in enumerate(edges)}
-    out: list[Part] = [(span, score, True) for span, score in head]
+    out: list[Part] = [Part(span, score, True) for span, score in head]
     removed_units.extend(unit_of[span] for span, _ in head)
     kept_start = head[-1][0].end if head else line.start
     kept_end = tail[0][0].start if tail else line.end
@@ -186,8 +189,8 @@ def _split_line(
         kept_end -= 1
     if kept_start < kept_end:
         kept_score = line_score if not (head or tail) else _middle_score(piece_scores, line_score)
-        out.append((Span(kept_start, kept_end), kept_score, False))
-    out.extend((span, score, True) for span, score in tail)
+        out.append(Part(Span(kept_start, kept_end), kept_score, False))
+    out.extend(Part(span, score, True) for span, score in tail)
     removed_units.extend(unit_of[span] for span, _ in tail)
     return out
 

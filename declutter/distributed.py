@@ -45,6 +45,12 @@ from .result import Cleaned, removed_dicts
 
 #: Columns of the frame that a pandas partition is turned into, in order.
 RESULT_COLUMNS = ("cleaned", "removed", "paragraphs_removed", "characters_removed")
+_COLUMN_DTYPES = {
+    "cleaned": object,
+    "removed": object,
+    "paragraphs_removed": "int64",
+    "characters_removed": "int64",
+}
 
 try:  # Dask's worker plugin, when distributed is installed; a plain base class otherwise
     from distributed.diagnostics.plugin import WorkerPlugin as _WorkerPlugin
@@ -163,20 +169,19 @@ def _clean_pandas(partition: Any, field: str | None, run: Run) -> Any:
 
 
 def _result_frame(values: list[Any], index: Any, run: Run) -> Any:
-    import pandas as pd
 
     rows = [_fields(result) for result in run(values)]
-    columns = {name: [row[name] for row in rows] for name in RESULT_COLUMNS}
+    return _frame({name: [row[name] for row in rows] for name in RESULT_COLUMNS}, index)
+
+
+def _frame(columns: dict[str, list[Any]], index: Any = None) -> Any:
+    """The result columns as a DataFrame, each with its dtype (object or int64)."""
+    import pandas as pd
+
     return pd.DataFrame(
         {
-            "cleaned": pd.Series(columns["cleaned"], index=index, dtype=object),
-            "removed": pd.Series(columns["removed"], index=index, dtype=object),
-            "paragraphs_removed": pd.Series(
-                columns["paragraphs_removed"], index=index, dtype="int64"
-            ),
-            "characters_removed": pd.Series(
-                columns["characters_removed"], index=index, dtype="int64"
-            ),
+            name: pd.Series(values, index=index, dtype=_COLUMN_DTYPES[name])
+            for name, values in columns.items()
         }
     )
 
@@ -189,14 +194,7 @@ def partition_meta(frame: Any = None) -> Any:
     """
     import pandas as pd
 
-    empty = pd.DataFrame(
-        {
-            "cleaned": pd.Series([], dtype=object),
-            "removed": pd.Series([], dtype=object),
-            "paragraphs_removed": pd.Series([], dtype="int64"),
-            "characters_removed": pd.Series([], dtype="int64"),
-        }
-    )
+    empty = _frame({name: [] for name in RESULT_COLUMNS})
     if frame is None:
         return empty
     frame = getattr(frame, "_meta", frame)  # a dask DataFrame: its empty pandas twin

@@ -4,28 +4,29 @@ The work is done for a whole batch of units at once (:mod:`declutter.hashing` fo
 tokens, :mod:`declutter.measure` for the measurements), because extraction is nearly all of
 the cost of scoring and per-unit Python work is what makes it slow. This module adds what
 is known of a unit beyond its text (is it a piece of a line, how long is its document, what
-did its HTML block say) and gathers everything in :class:`UnitFeaturizer`, one scikit-learn
-transformer, so that the whole model is one artifact.
+did its HTML block say) and returns everything as two blocks, :func:`extract`: hashed
+tokens (sparse) and shallow measurements (dense).
 
 Bump :data:`FEATURE_VERSION` whenever a change here, in those two modules, or in the context
-features of :func:`declutter.classifier.context_matrix`, alters the numbers a model was fit
+features of :func:`declutter.context.context_matrix`, alters the numbers a model was fit
 on: a model records it, and loading refuses a mismatch (version 2 added the neighbours'
 shape, version 3 dropped the unit's position in its document, version 4 moved extraction to
 numpy: new hash functions, and counts by code-point classes; version 5 added where a line
-stands relative to the document's content-like text).
+stands relative to the document's content-like text; version 6 whether an HTML block lies
+in the page's main region).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
 
 from .hashing import HashedTokens, html_tokens
+from .html import BlockFeatures
 from .measure import N_COLUMNS, measurements
+from .paragraphs import Unit
 from .textarrays import TextArrays
 from .textbits import encodable
 
@@ -36,35 +37,6 @@ TEXT_LIMIT = 2000
 CHUNK_CHARS = 1 << 20
 _TAG_GROUPS = ("p", "heading", "li", "cell", "div", "inline", "other")
 _SEMANTIC = ("article", "main", "aside", "nav", "footer", "header", "form")
-
-
-class Unit(NamedTuple):
-    """One scoreable unit: a line (paragraph) or a piece of one, with where it stands.
-
-    ``doc`` and ``index`` place the unit among its document's lines (pieces share their
-    line's place, with ``piece`` set); ``count`` is the number of lines in the document.
-    ``html`` holds features of the HTML block it came from, or None for plain text.
-
-    A named tuple because a batch builds one per line and piece: a tuple is built several
-    times faster than a frozen dataclass. ``html`` takes no part in equality and hashing (a
-    dict could not be hashed, and two units with the same text and place are the same unit).
-    """
-
-    text: str
-    doc: int
-    index: int  # type: ignore[assignment]  # the field hides tuple.index(), unused here
-    count: int  # type: ignore[assignment]  # and tuple.count()
-    piece: bool = False
-    html: Mapping[str, Any] | None = None
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Unit) and self[:5] == other[:5]
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
-    def __hash__(self) -> int:
-        return hash(self[:5])
 
 
 def _tag_group(tag: str) -> str:
@@ -83,21 +55,20 @@ def _tag_group(tag: str) -> str:
     return "other"
 
 
-def html_measurements(html: Mapping[str, Any] | None) -> list[float]:
+def html_measurements(html: BlockFeatures | None) -> list[float]:
     """What the HTML block said: tag group, link density, semantic container, depth, and
     whether it lies in or out of the page's main region."""
     if html is None:
         return [0.0] * (2 + len(_TAG_GROUPS) + len(_SEMANTIC) + 3)
-    group = _tag_group(str(html.get("tag", "")))
-    semantic = str(html.get("in_semantic", ""))
+    group = _tag_group(html.tag)
     return [
         1.0,
-        float(html.get("link_density", 0.0)),
+        float(html.link_density),
         *(float(group == g) for g in _TAG_GROUPS),
-        *(float(semantic == s) for s in _SEMANTIC),
-        min(float(html.get("depth", 0)), 60) / 60,
-        float(html.get("main_region") == "in"),
-        float(html.get("main_region") == "out"),
+        *(float(html.in_semantic == s) for s in _SEMANTIC),
+        min(float(html.depth), 60) / 60,
+        float(html.main_region == "in"),
+        float(html.main_region == "out"),
     ]
 
 
@@ -114,7 +85,7 @@ def position_block(units: Sequence[Unit]) -> np.ndarray:
     reach the context step only as "no neighbour here", next to the neighbours' scores.
     """
     pieces = np.fromiter((u.piece for u in units), dtype=np.float64, count=len(units))
-    counts = np.fromiter((u.count for u in units), dtype=np.float64, count=len(units))
+    counts = np.fromiter((u.lines for u in units), dtype=np.float64, count=len(units))
     return np.column_stack([pieces, np.log1p(counts) / 6])
 
 
@@ -162,33 +133,3 @@ def _extract_chunk(units: Sequence[Unit], hash_bits: int) -> tuple[sp.csr_matrix
     measured = measurements(arrays, full_lengths, tokens.stopword_share())
     dense = np.hstack([measured, position_block(units), html_block(units)])
     return tokens.matrix(hash_bits), dense
-
-
-class UnitFeaturizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):  # type: ignore[call-arg]
-    """Turn a sequence of :class:`Unit` into a sparse matrix: hashed tokens | shallow features.
-
-    Stateless (hashing needs no vocabulary), so ``fit`` only records the input width.
-    Its output is always a sparse matrix (no ``set_output`` wrapping: that costs time on
-    every call and a DataFrame of 2**18 columns would be of no use).
-    """
-
-    def __init__(self, hash_bits: int = 18, dense_weight: float = 1.0) -> None:
-        self.hash_bits = hash_bits
-        self.dense_weight = dense_weight
-
-    def fit(self, units: Sequence[Unit], y: Any = None) -> UnitFeaturizer:
-        self.n_features_out_ = (1 << self.hash_bits) + N_DENSE
-        return self
-
-    def transform_parts(self, units: Sequence[Unit]) -> tuple[sp.csr_matrix, np.ndarray]:
-        """The hashed-token block (log counts, unit length per row) and the dense block.
-
-        Kept apart for scoring, where a dot product with each block is cheaper than
-        building their horizontal stack; :meth:`transform` stacks them for fitting.
-        """
-        hashed, dense = extract(units, self.hash_bits)
-        return hashed, dense * self.dense_weight
-
-    def transform(self, units: Sequence[Unit]) -> sp.csr_matrix:
-        hashed, dense = self.transform_parts(units)
-        return sp.hstack([hashed, sp.csr_matrix(dense)], format="csr")

@@ -23,9 +23,9 @@ own ``hash`` is salted per process and could not be used).
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -33,6 +33,9 @@ from sklearn.utils import murmurhash3_32
 
 from .textarrays import TextArrays
 from .textbits import STOPWORDS, encodable
+
+if TYPE_CHECKING:
+    from .html import BlockFeatures
 
 #: Only this many characters of a unit are read for character n-grams.
 CHAR_PREFIX = 96
@@ -217,15 +220,15 @@ def _named_hash(name: str) -> int:
     return murmurhash3_32(name, seed=0, positive=True)
 
 
-def html_tokens(htmls: Sequence[Mapping[str, Any] | None]) -> tuple[list[int], list[str]]:
+def html_tokens(htmls: Sequence[BlockFeatures | None]) -> tuple[list[int], list[str]]:
     """Rows and strings of the class-word and tag tokens of the units that came from HTML."""
     rows: list[int] = []
     names: list[str] = []
     for row, html in enumerate(htmls):
         if html is None:
             continue
-        words = ["cls:" + w for w in encodable(str(html.get("class_words", ""))).split()]
-        words.append("tag:" + encodable(str(html.get("tag", ""))))
+        words = ["cls:" + w for w in encodable(html.class_words).split()]
+        words.append("tag:" + encodable(html.tag))
         rows.extend([row] * len(words))
         names.extend(words)
     return rows, names

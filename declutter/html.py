@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -72,12 +72,6 @@ ROLE_TO_SEMANTIC = {
     "search": "form",
 }
 
-#: The keys of :attr:`HtmlBlock.html`, in a fixed order.
-FEATURE_KEYS = (
-    "tag", "link_density", "class_words", "depth", "heading", "list_item", "in_table",
-    "in_semantic", "main_region",
-)  # fmt: skip
-
 #: A block counts as prose, for finding the page's main region, from this many visible
 #: characters and below this link density (teasers and menus are short or mostly links).
 PROSE_MIN_CHARS = 80
@@ -94,26 +88,68 @@ _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class HtmlBlock:
-    """One block of visible text and what the markup says about it.
-
-    ``html`` always has the keys of :data:`FEATURE_KEYS` and only JSON types, so it can be
-    written to JSONL as it is:
+class BlockFeatures:
+    """What the markup says about one block of visible text (the model's page evidence).
 
     * ``tag``: the innermost block-level element holding the text (``"p"``, ``"li"``, ...);
     * ``link_density``: share of the block's non-space characters inside ``<a>`` (0..1);
     * ``class_words``: words of the class/id attributes of that element and up to six
       ancestors, innermost first, de-duplicated, at most 20, space-joined;
     * ``depth``: number of element ancestors of that element (``<html>`` is 0, ``<body>`` 1);
-    * ``heading`` (h1-h6), ``list_item`` (li/dt/dd), ``in_table`` (inside a table): booleans;
+    * ``heading`` (h1-h6), ``list_item`` (li/dt/dd), ``in_table`` (inside a table);
     * ``in_semantic``: the nearest enclosing ``article``/``main``/``aside``/``nav``/
       ``footer``/``header``/``form`` (or the same ARIA landmark role), else ``""``;
     * ``main_region``: ``"in"`` or ``"out"`` of the page's main region (see
       ``_BlockBuilder.mark_main_region``), or ``""`` on a page with no prose to find one by.
+
+    Labelled page data stores them as a JSON object with these keys (:meth:`to_json`).
     """
 
+    tag: str = ""
+    link_density: float = 0.0
+    class_words: str = ""
+    depth: int = 0
+    heading: bool = False
+    list_item: bool = False
+    in_table: bool = False
+    in_semantic: str = ""
+    main_region: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The features as a JSON object, keys in :data:`FEATURE_KEYS` order."""
+        return {name: getattr(self, name) for name in FEATURE_KEYS}
+
+    @classmethod
+    def from_json(cls, raw: object) -> BlockFeatures:
+        """Features from a JSON object; a missing key takes its default, a wrong one is an
+        error (``ValueError``) that names it."""
+        if not isinstance(raw, dict):
+            raise ValueError(f"html features must be an object, not {type(raw).__name__}")
+        unknown = set(raw) - set(FEATURE_KEYS)
+        if unknown:
+            raise ValueError(f"unknown html feature {sorted(unknown)[0]!r}")
+        for name, kind in _FEATURE_TYPES.items():
+            value = raw.get(name, getattr(_NO_FEATURES, name))
+            if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+                raise ValueError(f"html feature {name!r} must be {kind}, not {value!r}")
+        return cls(**raw)
+
+
+FEATURE_KEYS = tuple(field.name for field in fields(BlockFeatures))
+_NO_FEATURES = BlockFeatures()
+_FEATURE_TYPES: dict[str, type | tuple[type, ...]] = {
+    "tag": str, "link_density": (int, float), "class_words": str, "depth": int,
+    "heading": bool, "list_item": bool, "in_table": bool, "in_semantic": str,
+    "main_region": str,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class HtmlBlock:
+    """One block of visible text and what the markup says about it."""
+
     text: str
-    html: dict[str, Any]
+    html: BlockFeatures
 
 
 @dataclass
@@ -185,19 +221,18 @@ class _BlockBuilder:
         self._annotation_chars = {}
         self._context = None
 
-    def _features(self, context: _Context) -> dict[str, Any]:
+    def _features(self, context: _Context) -> BlockFeatures:
         tag = context.block_tag
-        return {
-            "tag": tag,
-            "link_density": round(self._link_chars / self._chars, 4),
-            "class_words": _join_class_words(context.block_chain),
-            "depth": context.block_depth,
-            "heading": tag in HEADING_TAGS,
-            "list_item": tag in LIST_ITEM_TAGS,
-            "in_table": context.in_table,
-            "in_semantic": context.semantic,
-            "main_region": "",
-        }
+        return BlockFeatures(
+            tag=tag,
+            link_density=round(self._link_chars / self._chars, 4),
+            class_words=_join_class_words(context.block_chain),
+            depth=context.block_depth,
+            heading=tag in HEADING_TAGS,
+            list_item=tag in LIST_ITEM_TAGS,
+            in_table=context.in_table,
+            in_semantic=context.semantic,
+        )
 
     def mark_main_region(self) -> None:
         """Set every block's ``main_region``, once the whole page has been read.
@@ -219,7 +254,7 @@ class _BlockBuilder:
         total = 0
         count = 0
         for block, element, chars in zip(self.blocks, self._block_elements, self._block_chars):
-            if chars < PROSE_MIN_CHARS or block.html["link_density"] >= PROSE_MAX_LINK_DENSITY:
+            if chars < PROSE_MIN_CHARS or block.html.link_density >= PROSE_MAX_LINK_DENSITY:
                 continue
             total += chars
             count += 1
@@ -239,10 +274,11 @@ class _BlockBuilder:
             ),
             default=-1,
         )
-        for block, element in zip(self.blocks, self._block_elements):
+        for number, (block, element) in enumerate(zip(self.blocks, self._block_elements)):
             while element > region:  # ancestors have smaller numbers
                 element = parents[element]
-            block.html["main_region"] = "in" if element == region else "out"
+            where = "in" if element == region else "out"
+            self.blocks[number] = HtmlBlock(block.text, replace(block.html, main_region=where))
 
 
 def _visible_length(text: str) -> int:
@@ -508,6 +544,7 @@ __all__ = [
     "BLOCK_TAGS",
     "DROPPED_TAGS",
     "FEATURE_KEYS",
+    "BlockFeatures",
     "HtmlBlock",
     "annotated_blocks",
     "blocks_to_text",

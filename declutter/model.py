@@ -32,7 +32,8 @@ from typing import Any
 import numpy as np
 
 from .errors import ModelError
-from .features import FEATURE_VERSION, Unit
+from .features import FEATURE_VERSION
+from .paragraphs import Unit
 from .scoring import Scorer, ScorerFormatError
 
 MODEL_FILE = "model.npz"

@@ -16,7 +16,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from .html import BlockFeatures
 
 #: A line without its surrounding whitespace: from a non-space character to the last one
 #: before a line end (the characters str.splitlines() knows: \r, \x0b, \x0c, \x85, \u2028...;
@@ -60,6 +63,38 @@ class Span(NamedTuple):
 
     start: int
     end: int
+
+
+class Unit(NamedTuple):
+    """One scored paragraph: a line, or an edge piece of one, with where it stands.
+
+    The paragraph value of declutter, from split to score: :func:`declutter.core.prepare`
+    builds one per line and per edge piece (offsets as :class:`Span`), the model scores
+    each, and :mod:`declutter.result` turns the decided ones into ``Segment`` values.
+    ``doc`` and ``line`` place the unit among its document's lines (pieces share their
+    line's place, with ``piece`` set); ``lines`` is the number of lines in the document;
+    ``html`` holds the features of the page block it came from (None for plain text).
+
+    A named tuple because a batch builds one per line and piece: a tuple is built several
+    times faster than a frozen dataclass. ``html`` takes no part in equality and hashing:
+    two units with the same text and place are the same unit.
+    """
+
+    text: str
+    doc: int
+    line: int
+    lines: int
+    piece: bool = False
+    html: BlockFeatures | None = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unit) and self[:5] == other[:5]
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self[:5])
 
 
 def on_one_line(gap: str) -> bool:

@@ -19,8 +19,9 @@ import scipy.sparse as sp
 from scipy.special import expit
 
 from .context import N_CONTEXT_COLUMNS, context_matrix
-from .features import N_DENSE, Unit, extract
+from .features import N_DENSE, extract
 from .kinds import INSERT_KINDS, OTHER
+from .paragraphs import Unit
 
 #: Token columns of the kind model: the pass-one hashes folded modulo ``2**KIND_BITS``.
 KIND_BITS = 14

@@ -212,14 +212,14 @@ def test_hand_checked_labels(
     assert label_of(doc, insert) == "insert"
     assert doc.meta["corpus"] == corpus
     assert parse_document(document_to_json(doc)) == doc  # valid in the JSONL format
-    assert all(p.html is not None and "tag" in p.html for p in doc.paragraphs)
+    assert all(p.html is not None and p.html.tag for p in doc.paragraphs)
 
 
 def test_scrapinghub_headline_is_not_called_an_insert(root: Path) -> None:
     doc = one_doc(
         root, "scrapinghub_aeb", "076f4f33bf75059db581bedf36e76fb65e89a8f7752db3339aa3ea11c5122f32"
     )
-    headline = [p for p in doc.paragraphs if p.html and p.html["tag"] == "h1"]
+    headline = [p for p in doc.paragraphs if p.html and p.html.tag == "h1"]
     assert [p.label for p in headline] == [None]
     assert doc.source == "newsnation.in"
 

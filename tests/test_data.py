@@ -102,7 +102,7 @@ def test_authored_pages_are_split_by_source_and_cover_the_page_furniture() -> No
     assert {"comments", "related", "navigation", "consent", "legal"} <= kinds
     # hard negatives: article content under a comment-like class word
     assert any(
-        p.label == "content" and "comment" in p.html["class_words"]
+        p.label == "content" and "comment" in p.html.class_words
         for d in train + test
         for p in d.paragraphs
     )
@@ -171,7 +171,7 @@ def test_authored_pages_become_labelled_blocks_with_their_html_features(tmp_path
     from declutter.html import page_blocks
 
     assert [p.html for p in doc.paragraphs] == [b.html for b in page_blocks(path.read_bytes())]
-    assert "label" not in doc.paragraphs[4].html["class_words"]
+    assert "label" not in doc.paragraphs[4].html.class_words
 
 
 @pytest.mark.parametrize(

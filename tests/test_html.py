@@ -9,7 +9,7 @@ import pytest
 
 from declutter import html as html_module
 from declutter.decoding import decode_page as decode_html
-from declutter.html import FEATURE_KEYS, blocks_to_text, class_words, page_blocks
+from declutter.html import FEATURE_KEYS, BlockFeatures, blocks_to_text, class_words, page_blocks
 
 
 def texts(markup: str | bytes) -> list[str]:
@@ -81,11 +81,22 @@ def test_text_after_the_closing_html_tag_is_kept_like_a_browser_does() -> None:
 # --------------------------------------------------------------------------- features
 
 
-def test_features_have_fixed_keys_and_are_json_serialisable() -> None:
+def test_features_have_fixed_keys_and_survive_a_json_round_trip() -> None:
     page = "<p>plain</p><nav><a href=x>menu</a></nav><table><tr><th>h</th></tr></table>"
     for block in page_blocks(page):
-        assert tuple(block.html) == FEATURE_KEYS
-        assert json.loads(json.dumps(block.html)) == block.html
+        as_json = block.html.to_json()
+        assert tuple(as_json) == FEATURE_KEYS
+        assert BlockFeatures.from_json(json.loads(json.dumps(as_json))) == block.html
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [({"tag": 5}, "'tag'"), ({"depth": "3"}, "'depth'"), ({"heading": 1}, "'heading'"),
+     ({"colour": "red"}, "'colour'"), ([1, 2], "object")],
+)  # fmt: skip
+def test_features_from_json_name_what_is_wrong(raw: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        BlockFeatures.from_json(raw)
 
 
 def test_link_density_counts_non_space_characters_inside_links() -> None:
@@ -134,7 +145,7 @@ def _prose(words: str) -> str:
 
 
 def _regions(markup: str) -> dict[str, str]:
-    return {block.text[:12]: block.html["main_region"] for block in page_blocks(markup)}
+    return {block.text[:12]: block.html.main_region for block in page_blocks(markup)}
 
 
 def test_main_region_is_the_subtree_holding_most_prose_and_comments_beside_it_are_out() -> None:
@@ -176,7 +187,7 @@ def test_main_region_is_the_same_from_lxml_and_from_bs4(monkeypatch: pytest.Monk
     with_lxml = [block.html for block in page_blocks(page)]
     monkeypatch.setattr(html_module, "_lxml_tree", lambda text: None)
     assert [block.html for block in page_blocks(page)] == with_lxml
-    assert [html["main_region"] for html in with_lxml] == ["in", "in", "out"]
+    assert [html.main_region for html in with_lxml] == ["in", "in", "out"]
 
 
 def test_blocks_to_text_offsets_point_at_each_block() -> None:

@@ -451,7 +451,7 @@ def _labels_from_gold(blocks: list[HtmlBlock], gold: GoldText) -> list[str | Non
             labels.append(label)
     _spread_content_to_short_blocks(labels, short_found)
     for i, block in enumerate(blocks):
-        if labels[i] == INSERT and block.html["tag"] == "h1":
+        if labels[i] == INSERT and block.html.tag == "h1":
             labels[i] = None
     return labels
 
@@ -488,7 +488,7 @@ def _labels_from_snippets(page: Page, blocks: list[HtmlBlock]) -> list[str | Non
     for block in blocks:
         text = normalise_text(block.text)
         is_content = _touches(text, with_texts, min_coverage=0.0)
-        linky = block.html["link_density"] >= LINKY
+        linky = block.html.link_density >= LINKY
         is_insert = _touches(text, without_texts, min_coverage=0.0 if linky else WITHOUT_COVERAGE)
         if is_content != is_insert:
             labels.append(CONTENT if is_content else INSERT)
@@ -517,9 +517,9 @@ def _labels_from_annotations(page: Page, blocks: list[HtmlBlock]) -> list[str | 
 
 def insert_kind(block: HtmlBlock) -> str | None:
     """The insert kind the markup makes obvious (nav, cookie, newsletter, share), else None."""
-    if block.html["in_semantic"] == "nav":
+    if block.html.in_semantic == "nav":
         return "navigation"
-    words = set(block.html["class_words"].split())
+    words = set(block.html.class_words.split())
     for kind, names in _KIND_WORDS:
         if words & names:
             return kind

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError
+from ..html import BlockFeatures
 from ..kinds import CONTENT, INSERT, INSERT_KINDS
 
 
@@ -51,7 +52,7 @@ class LabelledParagraph:
     label: str | None
     kind: str | None = None
     join: str | None = None
-    html: dict[str, Any] | None = None
+    html: BlockFeatures | None = None
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,13 @@ def _parse_paragraph(raw: Any, where: str) -> LabelledParagraph:
     join = raw.get("join")
     if join is not None and (not isinstance(join, str) or join.strip()):
         raise DataFormatError(f"{where}: 'join' must be a whitespace-only string (or empty)")
-    return LabelledParagraph(raw["text"], label, kind, join, raw.get("html"))
+    html = raw.get("html")
+    if html is not None:
+        try:
+            html = BlockFeatures.from_json(html)
+        except ValueError as error:
+            raise DataFormatError(f"{where}: {error}") from None
+    return LabelledParagraph(raw["text"], label, kind, join, html)
 
 
 def parse_document(raw: Any, where: str = "<document>") -> LabelledDocument:
@@ -156,7 +163,7 @@ def document_to_json(doc: LabelledDocument) -> dict[str, Any]:
         if para.join is not None:
             item["join"] = para.join
         if para.html is not None:
-            item["html"] = para.html
+            item["html"] = para.html.to_json()
         paragraphs.append(item)
     return {
         "id": doc.id,

@@ -27,7 +27,8 @@ from sklearn.model_selection import GroupKFold
 from sklearn.neural_network import MLPClassifier
 
 from ..context import context_matrix, sigmoid
-from ..features import N_DENSE, Unit, extract
+from ..features import N_DENSE, extract
+from ..paragraphs import Unit
 from ..scoring import KIND_BITS, Layer, Scorer
 
 log = logging.getLogger(__name__)

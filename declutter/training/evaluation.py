@@ -27,7 +27,7 @@ def prepare_labelled(doc: LabelledDocument, number: int = 0) -> Prepared:
     """Prepare a labelled document as ``clean`` (plain text) or ``clean_html`` (blocks) would."""
     text, spans = doc.render()
     if doc.is_page:
-        html = [p.html or {} for p in doc.paragraphs]  # all present: is_page checked
+        html = [p.html for p in doc.paragraphs if p.html is not None]  # all: is_page
         return prepare(text, [Span(a, b) for a, b in spans], html, number)
     return prepare(text, doc=number)
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ..core import clean, clean_html_prepared
+from ..html import BlockFeatures
 from ..model import Model
 from ..options import Options
 from ..paragraphs import Span, on_one_line
@@ -29,7 +30,7 @@ def labelled_record(
     source: str,
     result: Cleaned,
     threshold: float,
-    blocks: Sequence[tuple[Span, Mapping[str, Any]]] | None = None,
+    blocks: Sequence[tuple[Span, BlockFeatures]] | None = None,
 ) -> dict[str, Any]:
     """The training-format record of one cleaning result, with review hints.
 
@@ -49,7 +50,7 @@ def labelled_record(
         if segment.removed:
             item["kind"] = segment.kind
         if blocks is not None:
-            item["html"] = dict(blocks[bisect.bisect_right(block_starts, segment.start) - 1][1])
+            item["html"] = blocks[bisect.bisect_right(block_starts, segment.start) - 1][1].to_json()
         if previous_end is not None:
             gap = result.source[previous_end : segment.start]
             if on_one_line(gap):  # same line: keep the exact join
@@ -92,7 +93,7 @@ def prelabel(
         blocks = None
         if html:
             doc, result = clean_html_prepared(path.read_bytes(), Options(), model)
-            features = [unit.html or {} for unit in doc.units if not unit.piece]
+            features = [unit.html or BlockFeatures() for unit in doc.units if not unit.piece]
             blocks = list(zip(doc.lines, features, strict=True))
         else:
             result = clean(path.read_text(encoding="utf-8"), model=model)

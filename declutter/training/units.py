@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..features import Unit
 from ..kinds import INSERT
-from ..paragraphs import Span, cut_lines, edge_pieces, on_one_line, split_lines
+from ..paragraphs import Span, Unit, cut_lines, edge_pieces, on_one_line, split_lines
 from .data import LabelledDocument, LabelledParagraph
 
 UNKNOWN = -1
