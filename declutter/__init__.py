@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .batch import clean_html_many, clean_many
     from .core import clean, clean_html
     from .model import Model, ModelError, ModelVersionWarning, load_model
+    from .review import review_html
 
 #: Public names that live in modules importing scikit-learn, by module.
 _LAZY = {
@@ -37,6 +38,7 @@ _LAZY = {
     "Model": "model",
     "ModelError": "model",
     "ModelVersionWarning": "model",
+    "review_html": "review",
 }
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -58,6 +60,7 @@ __all__ = [
     "clean_html_many",
     "clean_many",
     "load_model",
+    "review_html",
 ]
 
 
