@@ -30,7 +30,7 @@ EXAMPLE = ROOT / "examples" / "article.txt"
 HOSTILE = (
     "The council met on Monday to discuss the budget for next year.\n\n"
     "<script>alert(1)</script> and </textarea> and </script> and <!-- a comment\n\n"
-    "Line one\u2028still line one? & more > less < than\n\n"
+    "Line one\u2028still line one? & more > less < than \U0001f449 \U0001f600\n\n"
     "Share this article on Facebook, X and WhatsApp"
 )
 DATA_BLOCK = re.compile(

@@ -17,10 +17,32 @@
   var SVG = "http://www.w3.org/2000/svg";
 
   // Segments arrive as [start, end, score, kind, removed]; corrections live beside them.
+  // Offsets are Python's (code points); JavaScript strings count UTF-16 units, so a
+  // document with characters beyond U+FFFF (emoji) gets its spans converted once.
   var docs = DATA.docs.map(function (doc, n) {
-    return { data: doc, n: n, corrections: new Map(), checked: false };
+    return { data: doc, n: n, spans: utf16Spans(doc.text, doc.segments),
+             corrections: new Map(), checked: false };
   });
   var state = { threshold: DATA.threshold, page: 0, selected: null };
+
+  function utf16Spans(text, segments) {
+    if (!/[\uD800-\uDFFF]/.test(text)) {
+      return segments.map(function (seg) { return [seg[0], seg[1]]; });
+    }
+    var unit = 0;
+    var point = 0;
+    function unitAt(target) {  // offsets come in order, so one walk serves them all
+      while (point < target && unit < text.length) {
+        var c = text.charCodeAt(unit);
+        var pair = c >= 0xD800 && c <= 0xDBFF && unit + 1 < text.length &&
+          text.charCodeAt(unit + 1) >= 0xDC00 && text.charCodeAt(unit + 1) <= 0xDFFF;
+        unit += pair ? 2 : 1;
+        point += 1;
+      }
+      return unit;
+    }
+    return segments.map(function (seg) { return [unitAt(seg[0]), unitAt(seg[1])]; });
+  }
 
   function $(id) { return document.getElementById(id); }
 
@@ -245,7 +267,7 @@
     if (doc.data.lang) body.lang = doc.data.lang;
     var text = doc.data.text;
     var at = 0;
-    doc.data.segments.forEach(function (seg, i) {
+    doc.spans.forEach(function (seg, i) {
       if (seg[0] > at) body.appendChild(document.createTextNode(text.slice(at, seg[0])));
       var span = el("span", "seg", text.slice(seg[0], seg[1]));
       span.dataset.index = String(i);
@@ -357,15 +379,28 @@
     select.disabled = !d.removed;
     select.value = d.removed ? d.kind : UNNAMED;
     $("editor-reset").disabled = !d.corrected;
-    var editor = $("editor");
+    placeEditor($("editor"), s.span);
+  }
+
+  // Beside the text column when the window leaves room (so no text is hidden), else
+  // just below the segment.
+  function placeEditor(editor, span) {
     editor.hidden = false;
-    var rect = s.span.getBoundingClientRect();
-    var rects = s.span.getClientRects();
-    var last = rects.length ? rects[rects.length - 1] : rect;
-    var left = Math.min(last.left + window.scrollX, window.scrollX + document.documentElement.clientWidth -
-                        editor.offsetWidth - 8);
-    editor.style.left = Math.max(8, left) + "px";
-    editor.style.top = (last.bottom + window.scrollY + 6) + "px";
+    var rects = span.getClientRects();
+    var first = rects.length ? rects[0] : span.getBoundingClientRect();
+    var last = rects.length ? rects[rects.length - 1] : first;
+    var column = span.closest(".doc-text").getBoundingClientRect();
+    var room = document.documentElement.clientWidth - column.right - 16;
+    var left, top;
+    if (room >= editor.offsetWidth) {
+      left = column.right + 12;
+      top = first.top;
+    } else {
+      left = Math.min(last.left, document.documentElement.clientWidth - editor.offsetWidth - 8);
+      top = last.bottom + 6;
+    }
+    editor.style.left = Math.max(8, left + window.scrollX) + "px";
+    editor.style.top = (top + window.scrollY) + "px";
   }
 
   function closeEditor() {
@@ -462,7 +497,7 @@
 
   function separatorOf(doc) {
     var counts = new Map();
-    var segments = doc.data.segments;
+    var segments = doc.spans;
     for (var i = 1; i < segments.length; i += 1) {
       var gap = doc.data.text.slice(segments[i - 1][1], segments[i][0]);
       if (LINE_BREAK.test(gap)) counts.set(gap, (counts.get(gap) || 0) + 1);
@@ -475,7 +510,7 @@
 
   // The training record of one document: the twin of declutter.review.training_record.
   function trainingRecord(doc) {
-    var segments = doc.data.segments;
+    var segments = doc.spans;
     if (!segments.length) return null;
     var text = doc.data.text;
     var separator = separatorOf(doc);
@@ -496,12 +531,20 @@
     return record;
   }
 
+  // One JSON line. U+2028, U+2029 and U+0085 are escaped although JSON allows them raw:
+  // they end a line for str.splitlines and many editors, and would cut a record in two.
+  function jsonLine(record) {
+    return JSON.stringify(record).replace(/[\u2028\u2029\x85]/g, function (c) {
+      return "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0");
+    }) + "\n";
+  }
+
   function exportText(scope) {
     var lines = [];
     docs.forEach(function (doc) {
       if (scope !== "all" && !isReviewed(doc)) return;
       var record = trainingRecord(doc);
-      if (record) lines.push(JSON.stringify(record) + "\n");
+      if (record) lines.push(jsonLine(record));
     });
     return lines.join("");
   }
