@@ -586,4 +586,9 @@
   setThreshold(DATA.threshold);
   renderPage();
   document.body.dataset.ready = "1";
+  // When the first page of documents was rendered and then painted (ms since navigation).
+  window.declutterTimings = { rendered: performance.now(), painted: null };
+  requestAnimationFrame(function () {
+    setTimeout(function () { window.declutterTimings.painted = performance.now(); }, 0);
+  });
 })();
