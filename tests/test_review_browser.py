@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from declutter.cli import main
-from declutter.data import read_jsonl
+from declutter.data import parse_document, read_jsonl
 from declutter.result import Cleaned, Segment
 from declutter.review import Correction, ReviewDocument, training_record
 
@@ -31,7 +31,7 @@ TRAIN_DATA = ROOT / "training_data" / "train.jsonl"
 HOSTILE = (
     "The council met on Monday to discuss the budget for next year.\n\n"
     "<script>alert(1)</script> and </textarea> and </script> and <!-- a comment\n\n"
-    "Line one\u2028still line one? & more > less < than \U0001f449 \U0001f600\n\n"
+    "Line one\u2028still line one? & more > less < than \U0001f449 \U0001f600 end of it\n\n"
     "Share this article on Facebook, X and WhatsApp"
 )
 DOCUMENTS = 22  # more than one page of 20
@@ -218,8 +218,63 @@ def test_corrections_are_exported_like_the_python_twin_and_train(
     assert [doc.id for doc in read_jsonl(export)] == [docs[0].doc_id, docs[2].doc_id]
     train_slice = tmp_path / "train-slice.jsonl"
     with TRAIN_DATA.open(encoding="utf-8") as handle:
-        train_slice.write_text("".join(handle.readline() for _ in range(20)), encoding="utf-8")
+        train_slice.write_text("".join(handle.readline() for _ in range(10)), encoding="utf-8")
     model = tmp_path / "model"
     assert main(["train", str(export), str(train_slice), "-o", str(model), "--quiet"]) == 0
     card = json.loads((model / "card.json").read_text(encoding="utf-8"))
     assert card["training_data"]
+
+
+SELECT_JS = """
+const [span, word] = arguments;
+const text = span.firstChild, at = text.data.indexOf(word);
+const range = document.createRange();
+range.setStart(text, at);
+range.setEnd(text, at + word.length);
+const selection = window.getSelection();
+selection.removeAllRanges();
+selection.addRange(range);
+span.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+"""
+
+
+def test_a_selection_inside_a_segment_is_cut_out_and_exported(driver: Any, page: Path) -> None:
+    data = page_data(page)
+    threshold = data["threshold"]
+    open_page(driver, page)
+    hostile = driver.find_elements(By.CSS_SELECTOR, "#docs article.doc")[1]
+    target = next(
+        span
+        for span in hostile.find_elements(By.CSS_SELECTOR, ".seg")
+        if "end of it" in span.get_attribute("textContent")
+    )
+    index = int(target.get_attribute("data-index"))
+    was_removed = "removed" in target.get_attribute("class")
+    driver.execute_script(SELECT_JS, target, "end")  # after two emoji: UTF-16 != code points
+    cut = driver.find_element(By.ID, "editor-cut")
+    assert cut.is_displayed() and cut.text.endswith("content" if was_removed else "insert")
+    cut.click()
+    if not was_removed:
+        Select(driver.find_element(By.ID, "editor-kind")).select_by_value("lead_gen")
+    segments = driver.execute_script("return window.declutterReview.segments(1)")
+    text = data["docs"][1]["text"]
+    before, middle, after = segments[index : index + 3]
+    assert [text[s[0] : s[1]] for s in (before, middle, after)] == [
+        "still line one? & more > less < than \U0001f449 \U0001f600", "end", "of it",
+    ]  # fmt: skip
+    assert all(s[2] == data["docs"][1]["segments"][index][2] for s in (before, middle, after))
+    label: Correction = ("content", None) if was_removed else ("insert", "lead_gen")
+    doc = review_documents({"docs": [{**data["docs"][1], "segments": segments}]})[0]
+    twin = training_record(doc, threshold, {index + 1: label})
+    exported = driver.execute_script("return window.declutterExport('reviewed')")
+    assert [json.loads(line) for line in exported.splitlines()] == [twin]
+    assert twin is not None
+    assert [p.get("join") for p in twin["paragraphs"][index + 1 : index + 3]] == [" ", " "]
+    rendered = parse_document(twin).render()[0]
+    assert rendered == text[doc.result.segments[0].start : doc.result.segments[-1].end]
+    # Undo: the segment is whole again, and the document no longer counts as reviewed.
+    driver.find_element(By.ID, "editor-merge").click()
+    assert driver.execute_script("return window.declutterReview.segments(1)") == [
+        list(seg) for seg in data["docs"][1]["segments"]
+    ]
+    assert driver.execute_script("return window.declutterExport('reviewed')") == ""

@@ -21,7 +21,8 @@
   // document with characters beyond U+FFFF (emoji) gets its spans converted once.
   var docs = DATA.docs.map(function (doc, n) {
     return { data: doc, n: n, spans: utf16Spans(doc.text, doc.segments),
-             corrections: new Map(), checked: false };
+             origins: doc.segments.map(function (seg, i) { return i; }),
+             original: null, corrections: new Map(), checked: false };
   });
   var state = { threshold: DATA.threshold, page: 0, selected: null };
 
@@ -74,7 +75,7 @@
     return d;
   }
 
-  function isReviewed(doc) { return doc.checked || doc.corrections.size > 0; }
+  function isReviewed(doc) { return doc.checked || doc.corrections.size > 0 || doc.original !== null; }
 
   // Store a correction, or drop it when it says what the rule says anyway.
   function correct(doc, i, removed, kind) {
@@ -237,6 +238,7 @@
       "offsets " + seg[0] + "-" + seg[1]
     ];
     if (d.corrected) parts.push("corrected by you");
+    if (isCut(doc, i)) parts.push("cut by you from a longer segment (its score)");
     if ((seg[4] === 1) !== (seg[2] >= doc.data.threshold)) {
       parts.push("declutter.clean " + (seg[4] ? "removed" : "kept") + " this at " +
                  fmt(doc.data.threshold) + " (a line is kept whole when one of its pieces reads as content)");
@@ -360,7 +362,7 @@
 
   function select(hit) {
     var previous = state.selected;
-    state.selected = { doc: hit.doc, index: hit.index, span: hit.span };
+    state.selected = { doc: hit.doc, index: hit.index, span: hit.span, cut: hit.cut || null };
     if (previous && previous.span && previous.span.isConnected) {
       paintSegment(previous.span, previous.doc, previous.index);
     }
@@ -379,6 +381,8 @@
     select.disabled = !d.removed;
     select.value = d.removed ? d.kind : UNNAMED;
     $("editor-reset").disabled = !d.corrected;
+    $("editor-merge-row").hidden = !isCut(s.doc, s.index);
+    showCut(s.cut || null, d);
     placeEditor($("editor"), s.span);
   }
 
@@ -405,6 +409,7 @@
 
   function closeEditor() {
     var s = state.selected;
+    $("editor-cut-row").hidden = true;
     state.selected = null;
     $("editor").hidden = true;
     if (s && s.span && s.span.isConnected) paintSegment(s.span, s.doc, s.index);
@@ -448,9 +453,157 @@
       afterEdit();
     });
     $("editor-close").addEventListener("click", closeEditor);
+    $("editor-cut").addEventListener("click", function () {
+      var s = state.selected;
+      if (s && s.cut) cutOut(s.doc, s.index, s.cut[0], s.cut[1]);
+    });
+    $("editor-merge").addEventListener("click", function () {
+      var s = state.selected;
+      if (s) mergeBack(s.doc, s.index);
+    });
+    main.addEventListener("mouseup", onSelectionMade);
+    main.addEventListener("keyup", function (event) { if (event.shiftKey) onSelectionMade(); });
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape") closeEditor();
     });
+  }
+
+  // ------------------------------------------------------------------ cutting a segment
+
+  // A piece of a segment can be an insert of its own ("By AcmeData" glued to a paragraph
+  // the model kept whole). Selecting text inside one segment offers to cut it out: the
+  // segment becomes up to three segments (before, selection, after), each keeping the
+  // segment's score, with the selection flipped. Offsets stay Python's code points.
+
+  function isCut(doc, i) {
+    var origin = doc.origins[i];
+    return (i > 0 && doc.origins[i - 1] === origin) ||
+      (i + 1 < doc.origins.length && doc.origins[i + 1] === origin);
+  }
+
+  function codePoints(text) { return Array.from(text).length; }
+
+  // The selection as UTF-16 offsets into the document's text, if it lies inside one segment.
+  function selectedInSegment() {
+    var selection = window.getSelection();
+    if (!selection || selection.isCollapsed || selection.rangeCount !== 1) return null;
+    var range = selection.getRangeAt(0);
+    var start = inSegment(range.startContainer, range.startOffset);
+    var end = inSegment(range.endContainer, range.endOffset);
+    if (!start || !end || start.span !== end.span) return null;
+    var span = start.span;
+    var article = span.closest("article.doc");
+    var doc = docs[Number(article.dataset.doc)];
+    var index = Number(span.dataset.index);
+    var base = doc.spans[index][0];
+    var text = doc.data.text;
+    var a = base + start.offset;
+    var b = base + end.offset;
+    while (a < b && /\s/.test(text[a])) a += 1;
+    while (b > a && /\s/.test(text[b - 1])) b -= 1;
+    if (a >= b) return null;
+    return { doc: doc, index: index, span: span, cut: [a, b] };
+  }
+
+  // A selection boundary as (segment span, UTF-16 offset in its text), or null outside one.
+  function inSegment(node, offset) {
+    var span = node.nodeType === Node.TEXT_NODE ? node.parentNode : node;
+    if (!span || !span.matches || !span.matches("#docs .seg[data-index]")) return null;
+    if (node.nodeType !== Node.TEXT_NODE) offset = offset === 0 ? 0 : span.textContent.length;
+    return { span: span, offset: offset };
+  }
+
+  function onSelectionMade() {
+    var hit = selectedInSegment();
+    if (!hit) return;
+    var seg = hit.doc.spans[hit.index];
+    if (hit.cut[0] === seg[0] && hit.cut[1] === seg[1]) return;  // the whole segment: click it
+    select(hit);
+  }
+
+  function showCut(cut, d) {
+    $("editor-cut-row").hidden = !cut;
+    if (cut) {
+      $("editor-cut").textContent = "cut out the selection as " + (d.removed ? "content" : "insert");
+    }
+  }
+
+  function cutOut(doc, index, a, b) {
+    var text = doc.data.text;
+    var span = doc.spans[index];
+    var seg = doc.data.segments[index];
+    var d = decision(doc, index);
+    var parts = [];
+    var left = span[0];
+    var right = a;
+    while (right > left && /\s/.test(text[right - 1])) right -= 1;
+    if (right > left) parts.push([left, right, false]);
+    parts.push([a, b, true]);
+    left = b;
+    while (left < span[1] && /\s/.test(text[left])) left += 1;
+    if (span[1] > left) parts.push([left, span[1], false]);
+    var start = seg[0];
+    var pieces = parts.map(function (part) {
+      var from = start + codePoints(text.slice(span[0], part[0]));
+      return { span: [part[0], part[1]],
+               seg: [from, from + codePoints(text.slice(part[0], part[1])), seg[2], seg[3], seg[4]],
+               flip: part[2] };
+    });
+    if (doc.original === null) {
+      doc.original = { segments: doc.data.segments.slice(), spans: doc.spans.slice() };
+    }
+    var fix = doc.corrections.get(index);
+    var shifted = new Map();
+    doc.corrections.forEach(function (value, key) {
+      if (key !== index) shifted.set(key > index ? key + pieces.length - 1 : key, value);
+    });
+    doc.corrections = shifted;
+    doc.data.segments.splice.apply(doc.data.segments, [index, 1].concat(pieces.map(function (p) { return p.seg; })));
+    doc.spans.splice.apply(doc.spans, [index, 1].concat(pieces.map(function (p) { return p.span; })));
+    doc.origins.splice.apply(doc.origins, [index, 1].concat(pieces.map(function () { return doc.origins[index]; })));
+    var chosen = index;
+    pieces.forEach(function (piece, k) {
+      if (piece.flip) {
+        chosen = index + k;
+        var kind = seg[3] !== CONTENT ? seg[3] : UNNAMED;
+        correct(doc, chosen, !d.removed, d.removed ? CONTENT : kind);
+      } else if (fix) {
+        doc.corrections.set(index + k, fix);
+      }
+    });
+    window.getSelection().removeAllRanges();
+    rerenderDoc(doc, chosen);
+  }
+
+  // Put the pieces cut from one segment back together; their corrections are dropped.
+  function mergeBack(doc, index) {
+    var origin = doc.origins[index];
+    var first = index;
+    while (first > 0 && doc.origins[first - 1] === origin) first -= 1;
+    var last = index;
+    while (last + 1 < doc.origins.length && doc.origins[last + 1] === origin) last += 1;
+    var count = last - first + 1;
+    var shifted = new Map();
+    doc.corrections.forEach(function (value, key) {
+      if (key < first) shifted.set(key, value);
+      else if (key > last) shifted.set(key - count + 1, value);
+    });
+    doc.corrections = shifted;
+    doc.data.segments.splice(first, count, doc.original.segments[origin]);
+    doc.spans.splice(first, count, doc.original.spans[origin]);
+    doc.origins.splice(first, count, origin);
+    if (doc.origins.every(function (o, i) { return o === i; })) doc.original = null;
+    rerenderDoc(doc, first);
+  }
+
+  function rerenderDoc(doc, index) {
+    var old = document.querySelector('#docs article.doc[data-doc="' + doc.n + '"]');
+    var fresh = renderDoc(doc);
+    old.replaceWith(fresh);
+    var span = fresh.querySelector('.seg[data-index="' + index + '"]');
+    state.selected = null;
+    select({ doc: doc, index: index, span: span });
+    renderSummary();
   }
 
   // ------------------------------------------------------------------ threshold
@@ -573,6 +726,7 @@
   window.declutterReview = {
     setThreshold: setThreshold,
     removedCount: function () { return totals().removed; },
+    segments: function (n) { return docs[n].data.segments.map(function (seg) { return seg.slice(); }); },
     goTo: goTo
   };
 
