@@ -18,12 +18,13 @@ rule is written down in one place that tests can run.
 
 from __future__ import annotations
 
+import bisect
 import html
 import json
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,9 @@ class ReviewDocument:
     doc_id: str
     site: str
     lang: str | None = None
+    #: Pages only: each block's start offset in ``result.source`` and its HTML features, so
+    #: that the export trains the page mode, as ``declutter label --html`` does.
+    blocks: tuple[tuple[int, Mapping[str, Any]], ...] | None = None
 
 
 #: A person's correction of one segment: its label (``"content"`` or ``"insert"``) and, for
@@ -132,15 +136,19 @@ def page_payload(docs: Sequence[ReviewDocument], threshold: float) -> dict[str, 
     the document's ``text``, which is the result's ``source``): at a thousand documents the
     field names would be a third of the file.
     """
+    features: dict[str, int] = {}
     return {
         "format": 1,
         "threshold": threshold,
         "kinds": dict(INSERT_KINDS),
-        "docs": [_doc_payload(doc) for doc in docs],
+        "docs": [_doc_payload(doc, features) for doc in docs],
+        "features": [json.loads(key) for key in features],
     }
 
 
-def _doc_payload(doc: ReviewDocument) -> dict[str, Any]:
+def _doc_payload(doc: ReviewDocument, features: dict[str, int]) -> dict[str, Any]:
+    """One document's data; its blocks' HTML features go to the shared ``features`` table
+    (a page's blocks repeat a few feature sets: stored once, they cost little)."""
     result = doc.result
     item: dict[str, Any] = {
         "id": doc.doc_id,
@@ -154,7 +162,14 @@ def _doc_payload(doc: ReviewDocument) -> dict[str, Any]:
     }
     if doc.lang:
         item["lang"] = doc.lang
+    if doc.blocks is not None:
+        item["blocks"] = [[start, _intern(found, features)] for start, found in doc.blocks]
     return item
+
+
+def _intern(found: Mapping[str, Any], table: dict[str, int]) -> int:
+    key = json.dumps(found, sort_keys=True, separators=(",", ":"))
+    return table.setdefault(key, len(table))
 
 
 def embed_json(payload: Any) -> str:
@@ -223,7 +238,8 @@ def training_record(
     segments is whitespace, and becomes the paragraph's ``join`` unless it equals the
     separator: so rendering the record (:meth:`LabelledDocument.render`) gives back the
     source from the first segment to the last, character for character, and training cuts
-    it into the same lines and pieces that ``clean`` scored.
+    it into the same lines and pieces that ``clean`` scored. A page's paragraphs carry their
+    block's HTML features (keys sorted), so training reads the record as a page.
     """
     result = doc.result
     if not result.segments:
@@ -231,6 +247,7 @@ def training_record(
     separator = document_separator(result)
     labels = segment_labels(result, threshold, corrections)
     gaps = [None, *_gaps(result)]
+    starts = [start for start, _ in doc.blocks] if doc.blocks is not None else []
     paragraphs = []
     for segment, (label, kind), gap in zip(result.segments, labels, gaps):
         item: dict[str, Any] = {"text": segment.text, "label": label}
@@ -238,6 +255,9 @@ def training_record(
             item["kind"] = kind or UNNAMED_KIND
         if gap is not None and gap != separator:
             item["join"] = gap
+        if doc.blocks is not None:
+            block = doc.blocks[max(0, bisect.bisect_right(starts, segment.start) - 1)]
+            item["html"] = json.loads(json.dumps(block[1], sort_keys=True))
         paragraphs.append(item)
     record: dict[str, Any] = {"id": doc.doc_id, "source": doc.site}
     if doc.lang:
@@ -321,6 +341,24 @@ def _host(record: Mapping[str, Any]) -> str | None:
     return urlsplit(url).hostname if url else None
 
 
+def _cleaned_pages(
+    documents: Iterable[Any], threshold: float | None, model: Any, encoding: str | None
+) -> Iterator[tuple[Any, Cleaned, tuple[tuple[int, Mapping[str, Any]], ...]]]:
+    """Each page cleaned as ``clean_html`` cleans it, with its blocks' starts and features
+    (one page at a time: the features come with the prepared page)."""
+    from .core import clean_html_prepared
+
+    for document in documents:
+        prepared, result = clean_html_prepared(
+            document.payload, threshold=threshold, model=model, encoding=encoding
+        )
+        features = [unit.html or {} for unit in prepared.units if not unit.piece]
+        blocks = tuple(
+            (line.start, found) for line, found in zip(prepared.lines, features, strict=True)
+        )
+        yield document, result, blocks
+
+
 def write_review(
     inputs: Sequence[str],
     output: str,
@@ -346,10 +384,14 @@ def write_review(
         inputs, html_input=html_input, jsonl=jsonl, field_name=field_name,
         encoding=encoding, limit=limit,
     )  # fmt: skip
-    pairs = clean_documents(
-        documents, html=html_input, threshold=threshold, model=model, encoding=encoding
-    )
-    docs = [review_document(document.record, result) for document, result in pairs]
+    if html_input:
+        docs = [
+            replace(review_document(document.record, result), blocks=blocks)
+            for document, result, blocks in _cleaned_pages(documents, threshold, model, encoding)
+        ]
+    else:
+        pairs = clean_documents(documents, threshold=threshold, model=model)
+        docs = [review_document(document.record, result) for document, result in pairs]
     if not docs:
         raise StreamError("no documents to review: the inputs held none")
     page = render_page(docs, threshold=threshold)

@@ -288,3 +288,26 @@ def test_exported_records_train_like_labelled_data(tmp_path: Path) -> None:
     assert [d.id for d in parsed] == ["d0", "d1"]
     assert parsed[1].render()[0] == HOSTILE.strip()
     assert render_page(docs).count("<article") == 0  # documents are built by the script
+
+
+def test_pages_export_their_blocks_html_features(tmp_path: Path) -> None:
+    """Reviewed pages train the page mode, as `declutter label --html` files do."""
+    pages = sorted((ROOT / "training_data" / "authoring" / "pages").glob("*.html"))[:2]
+    out = tmp_path / "review.html"
+    assert main(["review", "--html", *map(str, pages), "-o", str(out)]) == 0
+    data = embedded(out.read_text(encoding="utf-8"))
+    assert len(data["docs"]) == 2 and data["features"]
+    assert len(data["features"]) < sum(len(d["blocks"]) for d in data["docs"])  # shared
+    for page_path, doc_data in zip(pages, data["docs"]):
+        result = declutter.clean_html(page_path.read_bytes())
+        assert doc_data["text"] == result.source
+        blocks = tuple((start, data["features"][k]) for start, k in doc_data["blocks"])
+        assert [start for start, _ in blocks] == sorted(start for start, _ in blocks)
+        doc = ReviewDocument(result, "t", page_path.stem, "pages", blocks=blocks)
+        record = training_record(doc, result.threshold)
+        assert record is not None
+        parsed = parse_document(record)
+        assert parsed.is_page and all(p.html and "tag" in p.html for p in parsed.paragraphs)
+        units = build_units([("review", [parsed])])
+        assert all(u.html is not None for u in units.units)
+        assert sum(not u.piece for u in units.units) == len(blocks)  # one line per block

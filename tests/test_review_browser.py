@@ -106,7 +106,11 @@ def review_documents(data: dict[str, Any]) -> list[ReviewDocument]:
             for a, b, score, kind, gone in doc["segments"]
         )
         result = Cleaned(text, segments, doc["threshold"])
-        docs.append(ReviewDocument(result, doc["title"], doc["id"], doc["site"], doc.get("lang")))
+        blocks = None
+        if "blocks" in doc:
+            blocks = tuple((start, data["features"][k]) for start, k in doc["blocks"])
+        docs.append(ReviewDocument(result, doc["title"], doc["id"], doc["site"], doc.get("lang"),
+                                   blocks))  # fmt: skip
     return docs
 
 
@@ -278,3 +282,18 @@ def test_a_selection_inside_a_segment_is_cut_out_and_exported(driver: Any, page:
         list(seg) for seg in data["docs"][1]["segments"]
     ]
     assert driver.execute_script("return window.declutterExport('reviewed')") == ""
+
+
+def test_pages_export_with_their_block_features_like_the_python_twin(
+    driver: Any, tmp_path: Path
+) -> None:
+    pages = sorted((ROOT / "training_data" / "authoring" / "pages").glob("*.html"))[:3]
+    out = tmp_path / "pages.html"
+    assert main(["review", "--html", *map(str, pages), "-o", str(out)]) == 0
+    data = page_data(out)
+    open_page(driver, out)
+    everything = driver.execute_script("return window.declutterExport('all')")
+    twin = [training_record(doc, data["threshold"]) for doc in review_documents(data)]
+    exported = [json.loads(line) for line in everything.splitlines()]
+    assert exported == twin
+    assert all("html" in p for record in exported for p in record["paragraphs"])

@@ -661,6 +661,17 @@
     return best;
   }
 
+  // A page's paragraphs carry the HTML features of the block they start in (blocks and
+  // segments are both in source order, code-point offsets).
+  function addBlockFeatures(doc, paragraphs) {
+    var blocks = doc.data.blocks;
+    var b = 0;
+    doc.data.segments.forEach(function (seg, i) {
+      while (b + 1 < blocks.length && blocks[b + 1][0] <= seg[0]) b += 1;
+      paragraphs[i].html = DATA.features[blocks[b][1]];
+    });
+  }
+
   // The training record of one document: the twin of declutter.review.training_record.
   function trainingRecord(doc) {
     var segments = doc.spans;
@@ -677,6 +688,7 @@
       }
       return item;
     });
+    if (doc.data.blocks) addBlockFeatures(doc, paragraphs);
     var record = { id: doc.data.id, source: doc.data.site };
     if (doc.data.lang) record.lang = doc.data.lang;
     record.separator = separator;
