@@ -246,18 +246,19 @@ def test_a_selection_inside_a_segment_is_cut_out_and_exported(driver: Any, page:
     data = page_data(page)
     threshold = data["threshold"]
     open_page(driver, page)
-    hostile = driver.find_elements(By.CSS_SELECTOR, "#docs article.doc")[1]
-    target = next(
-        span
-        for span in hostile.find_elements(By.CSS_SELECTOR, ".seg")
-        if "end of it" in span.get_attribute("textContent")
-    )
+    spans = driver.find_elements(By.CSS_SELECTOR, "#docs article.doc:nth-child(2) .seg")
+    target = next(s for s in spans if "end of it" in s.get_attribute("textContent"))
     index = int(target.get_attribute("data-index"))
     was_removed = "removed" in target.get_attribute("class")
     driver.execute_script(SELECT_JS, target, "end")  # after two emoji: UTF-16 != code points
     cut = driver.find_element(By.ID, "editor-cut")
     assert cut.is_displayed() and cut.text.endswith("content" if was_removed else "insert")
+    assert not driver.find_element(By.ID, "editor-merge").is_displayed()  # nothing cut yet
     cut.click()
+    assert not cut.is_displayed() and driver.find_element(By.ID, "editor-merge").is_displayed()
+    hostile = driver.find_elements(By.CSS_SELECTOR, "#docs article.doc")[1]  # re-rendered
+    selected = hostile.find_elements(By.CSS_SELECTOR, ".seg.selected")
+    assert [s.get_attribute("textContent") for s in selected] == ["end"]
     if not was_removed:
         Select(driver.find_element(By.ID, "editor-kind")).select_by_value("lead_gen")
     segments = driver.execute_script("return window.declutterReview.segments(1)")

@@ -598,10 +598,10 @@
 
   function rerenderDoc(doc, index) {
     var old = document.querySelector('#docs article.doc[data-doc="' + doc.n + '"]');
+    state.selected = null;  // indices moved: the old selection means another segment now
     var fresh = renderDoc(doc);
     old.replaceWith(fresh);
     var span = fresh.querySelector('.seg[data-index="' + index + '"]');
-    state.selected = null;
     select({ doc: doc, index: index, span: span });
     renderSummary();
   }
