@@ -326,7 +326,8 @@
       jump.addEventListener("change", function () { goTo(Number(jump.value) - 1); });
       var first = state.page * PAGE_SIZE + 1;
       var last = Math.min(docs.length, first + PAGE_SIZE - 1);
-      var where = el("span", "pager-where", " of " + pages + " (documents " + first + "-" + last + ")");
+      var where = el("span", "pager-where", docs.length ?
+        " of " + pages + " (documents " + first + "-" + last + ")" : " of 1 (no documents)");
       nav.replaceChildren(prev, el("span", "pager-label", " page "), jump, where, next);
     });
   }
@@ -397,7 +398,8 @@
     var room = document.documentElement.clientWidth - column.right - 16;
     var left, top;
     if (room >= editor.offsetWidth) {
-      left = column.right + 12;
+      var card = span.closest("article.doc").getBoundingClientRect();
+      left = Math.max(column.right + 8, Math.min(column.right + 12, card.right - editor.offsetWidth - 10));
       top = first.top;
     } else {
       left = Math.min(last.left, document.documentElement.clientWidth - editor.offsetWidth - 8);
