@@ -1,4 +1,4 @@
-"""The ``declutter`` command line: clean, train, evaluate, label, review.
+"""The ``declutter`` command line: clean, train, evaluate, label.
 
 Exit codes: 0 success, 1 a quality gate or check failed, 2 bad usage or unreadable input
 (with a message on stderr saying what to do), 130 interrupted.
@@ -297,7 +297,9 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--html", action="store_true", help="the inputs are HTML pages")
     review.add_argument("--jsonl", action="store_true", help="the inputs are JSON Lines")
     review.add_argument("--field", default="text", help="with --jsonl: the text field")
-    review.add_argument("--threshold", type=float, help="where the page's slider starts (0-1)")
+    review.add_argument(
+        "--threshold", type=float, help="clean at this threshold; the slider starts there (0-1)"
+    )
     review.add_argument("--encoding", help="the input's encoding (default: UTF-8; HTML: detected)")
     review.add_argument("--model", help="a model directory (default: the shipped model)")
     review.add_argument("--limit", type=int, help="review at most this many documents")
