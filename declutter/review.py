@@ -22,10 +22,12 @@ import bisect
 import html
 import json
 import os
+import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +115,7 @@ def render_page(docs: Sequence[ReviewDocument], *, threshold: float | None = Non
     payload = page_payload(docs, start)
     count = len(docs)
     title = f"declutter review: {count:,} document{'s' if count != 1 else ''}"
-    return _template("review.html").format(
+    return _asset("review.html").format(
         title=html.escape(title),
         version=html.escape(__version__),
         css=_asset("review.css"),
@@ -186,10 +188,6 @@ def embed_json(payload: Any) -> str:
 def _asset(name: str) -> str:
     """A file of ``declutter/review_assets`` (package data, inlined into every page)."""
     return resources.files(__package__).joinpath("review_assets").joinpath(name).read_text("utf-8")
-
-
-def _template(name: str) -> str:
-    return _asset(name)
 
 
 # --------------------------------------------------------------------------- export rule
@@ -281,8 +279,6 @@ def documents_to_review(
 ) -> Iterator[Any]:
     """The inputs as :class:`declutter.streaming.Document` values, as ``declutter clean``
     reads them (files, folders, globs, ``-``, JSON Lines), at most ``limit`` of them."""
-    from itertools import islice
-
     from .streaming import expand_inputs, file_documents
 
     names = expand_inputs(inputs)
@@ -396,8 +392,6 @@ def write_review(
         raise StreamError("no documents to review: the inputs held none")
     page = render_page(docs, threshold=threshold)
     if output == "-":
-        import sys
-
         sys.stdout.write(page)
     else:
         target.write_text(page, encoding="utf-8")
