@@ -156,6 +156,15 @@ def test_page_marks_removed_segments_and_runs_no_user_text(driver: Any, page: Pa
     # Every segment says its kind and score on hover.
     first = driver.find_element(By.CSS_SELECTOR, "#docs .seg.removed")
     assert "score" in first.get_attribute("title") and first.get_attribute("data-kind")
+    # The keyboard flips too, and "hide removed text" leaves the kept article.
+    first.send_keys(Keys.ENTER)
+    assert "kept" in first.get_attribute("class") and "corrected" in first.get_attribute("class")
+    assert driver.find_element(By.ID, "editor").is_displayed()
+    first.send_keys(Keys.ESCAPE)
+    assert not driver.find_element(By.ID, "editor").is_displayed()
+    driver.find_element(By.ID, "hide-removed").click()
+    shown = driver.find_elements(By.CSS_SELECTOR, "#docs .seg")
+    assert all(s.is_displayed() != ("removed" in s.get_attribute("class")) for s in shown[:60])
     driver.find_element(By.CSS_SELECTOR, "nav.pager .pager-next").click()
     assert len(driver.find_elements(By.CSS_SELECTOR, "#docs article.doc")) == DOCUMENTS - 20
     assert removed_on_screen(driver) == predicted(data, threshold, slice(20, None))
