@@ -60,9 +60,19 @@ from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def driver() -> Iterator[Any]:
+def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the browser saves the export's download."""
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="module")
+def driver(downloads: Path) -> Iterator[Any]:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
+    options.add_experimental_option(
+        "prefs",
+        {"download.default_directory": str(downloads), "download.prompt_for_download": False},
+    )
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
                  "--window-size=1280,1400", "--disable-gpu"):  # fmt: skip
         options.add_argument(flag)
@@ -189,7 +199,7 @@ def test_threshold_redecides_as_the_scores_predict(driver: Any, page: Path) -> N
 
 
 def test_corrections_are_exported_like_the_python_twin_and_train(
-    driver: Any, page: Path, tmp_path: Path
+    driver: Any, page: Path, tmp_path: Path, downloads: Path
 ) -> None:
     data = page_data(page)
     docs = review_documents(data)
@@ -216,6 +226,9 @@ def test_corrections_are_exported_like_the_python_twin_and_train(
 
     driver.find_element(By.ID, "export-button").click()
     exported = driver.find_element(By.ID, "export-text").get_attribute("textContent")
+    saved = downloads / "declutter-review.jsonl"  # the Blob link really downloads it
+    WebDriverWait(driver, 20).until(lambda _: saved.exists())
+    assert saved.read_text(encoding="utf-8") == exported
     corrections: dict[int, Correction] = {kept_index: ("insert", "advert"),
                                           gone_index: ("content", None)}  # fmt: skip
     twin = [training_record(docs[0], threshold, corrections), training_record(docs[2], threshold)]
