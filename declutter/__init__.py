@@ -26,8 +26,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from .batch import clean_html_many, clean_many
     from .core import clean, clean_html
     from .model import Model, load_model
+    from .review import review_html
 
-#: Public names that live in modules importing scikit-learn, by module.
+#: Public names whose modules load the model code or bs4, imported on first access.
 _LAZY = {
     "clean": "core",
     "clean_html": "core",
@@ -35,6 +36,7 @@ _LAZY = {
     "clean_html_many": "batch",
     "load_model": "model",
     "Model": "model",
+    "review_html": "review",
 }
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -55,6 +57,7 @@ __all__ = [
     "clean_html_many",
     "clean_many",
     "load_model",
+    "review_html",
 ]
 
 

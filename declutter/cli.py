@@ -194,6 +194,29 @@ def command_label(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_review(args: argparse.Namespace) -> int:
+    """Write a review page: every removed segment marked, a threshold slider, corrections
+    exported as training data (see :mod:`declutter.review`)."""
+    from .review import write_review
+
+    if args.limit is not None and args.limit < 1:
+        raise UsageError(f"--limit must be a positive number of documents, not {args.limit}")
+    count = write_review(
+        args.inputs,
+        args.output,
+        html_input=args.html,
+        jsonl=args.jsonl,
+        field_name=args.field,
+        encoding=args.encoding,
+        threshold=args.threshold,
+        model=args.model,
+        limit=args.limit,
+    )
+    if args.output != "-":
+        print(f"wrote {args.output}: {count} documents; open it in a browser", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="declutter",
@@ -287,6 +310,29 @@ def build_parser() -> argparse.ArgumentParser:
     label.add_argument("--html", action="store_true", help="the inputs are HTML pages")
     label.add_argument("--model", help="a model directory (default: the shipped model)")
     label.set_defaults(run=command_label)
+
+    review = commands.add_parser(
+        "review",
+        help="write an HTML page that shows what was removed, for a person to correct",
+        description="Clean the inputs (as declutter clean reads them) and write one "
+        "self-contained HTML page: each document with its removed segments marked, a "
+        "threshold slider (a segment is removed iff its score >= the threshold), and "
+        "corrections exported as JSON Lines for declutter train.",
+    )
+    review.add_argument(
+        "inputs", nargs="+", metavar="input", help="files, directories, glob patterns, or -"
+    )
+    review.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    review.add_argument("--html", action="store_true", help="the inputs are HTML pages")
+    review.add_argument("--jsonl", action="store_true", help="the inputs are JSON Lines")
+    review.add_argument("--field", default="text", help="with --jsonl: the text field")
+    review.add_argument(
+        "--threshold", type=float, help="clean at this threshold; the slider starts there (0-1)"
+    )
+    review.add_argument("--encoding", help="the input's encoding (default: UTF-8; HTML: detected)")
+    review.add_argument("--model", help="a model directory (default: the shipped model)")
+    review.add_argument("--limit", type=int, help="review at most this many documents")
+    review.set_defaults(run=command_review)
     return parser
 
 
