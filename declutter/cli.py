@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import DeclutterError
@@ -225,7 +225,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"declutter {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
+    for add in (_add_clean, _add_train, _add_evaluate, _add_label, _add_review):
+        add(commands)
+    return parser
 
+
+def _add_clean(commands: Any) -> None:
     clean = commands.add_parser(
         "clean",
         allow_abbrev=False,
@@ -283,6 +288,8 @@ def build_parser() -> argparse.ArgumentParser:
     clean.add_argument("--model", help="a model directory (default: the shipped model)")
     clean.set_defaults(run=command_clean)
 
+
+def _add_train(commands: Any) -> None:
     train = commands.add_parser("train", allow_abbrev=False, help="train a model on labelled data")
     train.add_argument("data", nargs="+", help="JSONL files or folders, or corpus:NAME")
     train.add_argument("-o", "--output", required=True, help="directory to write the model to")
@@ -291,6 +298,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--quiet", action="store_true", help="no progress messages")
     train.set_defaults(run=command_train)
 
+
+def _add_evaluate(commands: Any) -> None:
     evaluate = commands.add_parser(
         "evaluate", allow_abbrev=False, help="score a model on labelled data"
     )
@@ -301,6 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of tables")
     evaluate.set_defaults(run=command_evaluate)
 
+
+def _add_label(commands: Any) -> None:
     label = commands.add_parser(
         "label", allow_abbrev=False, help="pre-label new documents for a person to correct"
     )
@@ -311,8 +322,11 @@ def build_parser() -> argparse.ArgumentParser:
     label.add_argument("--model", help="a model directory (default: the shipped model)")
     label.set_defaults(run=command_label)
 
+
+def _add_review(commands: Any) -> None:
     review = commands.add_parser(
         "review",
+        allow_abbrev=False,
         help="write an HTML page that shows what was removed, for a person to correct",
         description="Clean the inputs (as declutter clean reads them) and write one "
         "self-contained HTML page: each document with its removed segments marked, a "
@@ -333,7 +347,6 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--model", help="a model directory (default: the shipped model)")
     review.add_argument("--limit", type=int, help="review at most this many documents")
     review.set_defaults(run=command_review)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

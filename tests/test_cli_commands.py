@@ -129,3 +129,12 @@ def test_a_page_block_written_as_joined_paragraphs_is_one_line_with_labelled_pie
         ("In May the regulator said so.", True, 0),
     ]
     assert ("A second block of article text.", False, 0) in got
+
+
+@pytest.mark.parametrize("command", ["clean", "review", "label", "evaluate", "train"])
+def test_an_option_prefix_is_not_taken_for_the_option(command: str, capsys) -> None:
+    """argparse's prefix matching would read --htm as --html; every command refuses it."""
+    with pytest.raises(SystemExit) as caught:
+        main([command, "--htm", "x.txt", "-o", "out"])
+    assert caught.value.code == 2
+    assert "--htm" in capsys.readouterr().err
