@@ -10,9 +10,10 @@ import gzip
 import json
 from pathlib import Path
 
+#: The article's sentences; each page adds its id before the full stop, so pages differ.
 ARTICLE = (
-    "The harbour authority approved the new ferry timetable on Monday after a long review.",
-    "Crossings will run every twenty minutes in summer and every hour in the winter months.",
+    "The harbour authority approved the new ferry timetable on Monday after a long review",
+    "Crossings will run every twenty minutes in summer and every hour in the winter months",
 )
 INSERT = "Sign up for our weekly newsletter and never miss a story from the harbour again."
 MENU = "Home | Ferries | Timetables | Contact"
@@ -23,7 +24,7 @@ HEADLINE = "Ferries to run more often"
 def page_html(title: str, canonical: str | None = None, lang: str = "en") -> bytes:
     """A page whose article is :data:`ARTICLE`, between a menu and an insert and a footer."""
     link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
-    paragraphs = "".join(f"<p>{text} ({title})</p>" for text in ARTICLE)
+    paragraphs = "".join(f"<p>{text} ({title}).</p>" for text in ARTICLE)
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">{link}'
         f"<title>{title}</title></head><body><nav><a>{MENU}</a></nav><h1>{HEADLINE}</h1>"
@@ -34,7 +35,7 @@ def page_html(title: str, canonical: str | None = None, lang: str = "en") -> byt
 
 def gold_text(title: str) -> str:
     """The article text of :func:`page_html` with the same title, as a corpus would give it."""
-    return "\n\n".join(f"{text} ({title})" for text in ARTICLE)
+    return "\n\n".join(f"{text} ({title})." for text in ARTICLE)
 
 
 def write_article_body_corpus(
