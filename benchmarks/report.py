@@ -345,6 +345,11 @@ so it measures agreement with Readability and favours readability-lxml; postligh
 is the body each site's hand-written Postlight Parser selector picks, which keeps some
 inserts inside the article ("Advertisement" labels, captions, "Related" lists).
 
+**c4** (text task only): C4's per-line rules as datatrove's `C4QualityFilter` applies them
+(lines ending in terminal punctuation, at least 3 words, no "javascript" or policy phrase,
+citation markers cut), with the rules that drop whole documents turned off, run on the same
+blocks as the other peers, one line per block.
+
 Metrics: F1 is token 4-shingle F1 against the page's gold text, per document then averaged
 (Scrapinghub article-extraction-benchmark style); on trafilatura_eval it is the snippet F1
 (a `with` snippet found = tp, missed = fn; a `without` snippet found = fp, absent = tn; summed

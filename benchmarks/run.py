@@ -97,6 +97,8 @@ def run_task(
     make_items = tasks.page_items if task == "page" else tasks.text_items
     runs = {}
     for tool in tools:
+        if tool != DECLUTTER and not peers.runs_in(tool, task):
+            continue
         name = declutter_name if tool == DECLUTTER else tool
         started = time.perf_counter()
         items = make_items(eval_set, name)

@@ -221,6 +221,33 @@ def test_wrapped_html_escapes_text_and_keeps_language():
     assert page.count("<p>") == 2
 
 
+def test_c4_peer_applies_the_line_rules_only():
+    pytest.importorskip("datatrove")
+    extract = peers.load_peer("c4")
+    lines = [
+        "Home",  # no terminal punctuation
+        "The council approved the budget on Monday after a long debate.",
+        "Great read!",  # two words
+        "Please enable JavaScript to see the comments.",
+        "This site uses cookies to improve your experience.",
+        "Lorem ipsum dolor sit amet, the placeholder stays a line.",  # a page rule: off
+        "The vote [1] was close, {said} the clerk.",  # citation cut; a curly bracket: off
+        "To be continued...",  # an ellipsis is no sentence end
+    ]
+    kept = extract(wrap_as_html(lines, "en")).splitlines()
+    assert kept == [
+        "The council approved the budget on Monday after a long debate.",
+        "Lorem ipsum dolor sit amet, the placeholder stays a line.",
+        "The vote  was close, {said} the clerk.",
+    ]
+    assert extract(wrap_as_html(["Home", "Menu"], "en")) == ""  # nothing kept, no page dropped
+
+
+def test_c4_runs_in_the_text_task_only():
+    assert peers.runs_in("c4", "text") and not peers.runs_in("c4", "page")
+    assert all(peers.runs_in(name, "page") for name in peers.PEERS if name != "c4")
+
+
 def test_unknown_peer_is_refused_with_the_choices():
     with pytest.raises(KeyError, match="trafilatura"):
         peers.available_peers(["no-such-tool"])
@@ -461,7 +488,7 @@ def test_a_run_on_the_test_part_of_a_made_up_corpus(tmp_path):
 
     write_article_body_corpus(tmp_path, "postlight_fixtures", postlight_pages(12))
     results = run.run_benchmark(
-        tmp_path, ["postlight_fixtures"], None, ["declutter", "keep-everything"],
+        tmp_path, ["postlight_fixtures"], None, ["declutter", "c4"],
         log=lambda message: None, speed=False, split="test",
     )  # fmt: skip
     test_part = [i for i, part in split_parts("postlight_fixtures", tmp_path).items()
@@ -469,5 +496,10 @@ def test_a_run_on_the_test_part_of_a_made_up_corpus(tmp_path):
     assert results["split"] == "test"
     assert results["pages"] == {"postlight_fixtures": len(test_part)}
     assert results["newer_corpora"] == ["postlight_fixtures"]
-    assert set(results["text"]) == {"declutter", "keep-everything"}
+    assert set(results["page"]) == {"declutter"}  # c4 is a text-task peer
+    if "c4" in results["text"]:  # datatrove installed
+        c4 = results["text"]["c4"]["paragraphs"]["postlight_fixtures"]
+        assert c4["content_recall"] == 1.0  # the article's sentences end in full stops
+        # the menu goes; the newsletter sign-up and the copyright line are whole sentences
+        assert 0.1 < c4["insert_removal"] < 0.5
     assert "newer: postlight_fixtures" in report.render(results)
