@@ -239,7 +239,7 @@ def summarise_curve(eval_set: EvalSet, text_run: dict | None) -> dict[str, Any]:
     """Threshold curves on the corpora the model saw in training and on the unseen ones."""
     if not text_run:
         return {}
-    curves = {}
+    curves: dict[str, Any] = {}
     newer = evalsets.NEWER_CORPORA
     groups = {
         "unseen": [c for c in eval_set.pages if c not in (*evalsets.SEEN_IN_TRAINING, *newer)],
