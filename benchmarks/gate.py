@@ -162,14 +162,17 @@ def write_floors(path: Path, doc: Mapping[str, Any]) -> None:
 
 
 def quick_results(corpora_path: Path | None) -> dict[str, Any]:
-    """Run the quick subset for declutter alone (no peers, no speed job)."""
+    """Run the quick subset for declutter alone (no peers, no speed job): the first pages of
+    the five older corpora's dev parts, because the gate decides on changes, and decisions
+    may look at the dev part only (docs/splits.md)."""
     from benchmarks import evalsets, run
-    from declutter.training.corpora import CORPORA
+    from declutter.training.corpora import DEV
 
     root = evalsets.corpora_root(corpora_path)
     return run.run_benchmark(
-        root, CORPORA, evalsets.QUICK_PAGES, [run.DECLUTTER], speed=False, log=run.stderr_log
-    )
+        root, evalsets.DEFAULT_CORPORA, evalsets.QUICK_PAGES, [run.DECLUTTER], speed=False,
+        log=run.stderr_log, split=DEV,
+    )  # fmt: skip
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:

@@ -159,6 +159,32 @@ def _resiliparse() -> Extractor:
     return extract
 
 
+def _c4_line_rules() -> Extractor:
+    """C4's per-line rules as datatrove implements them (``C4QualityFilter``), on the page's
+    visible text with one line per block: the input C4 had (Common Crawl's extracted text).
+
+    The rules that drop a whole document (fewer than 5 sentences, "lorem ipsum", a curly
+    bracket) are off: the text task compares what each tool keeps of one article's
+    surroundings, and a dropped page would say nothing about the lines. Kept on: a line must
+    end in terminal punctuation (and not an ellipsis) and have at least 3 words, no word over
+    1,000 characters, no "javascript", none of the policy phrases ("terms of use", "privacy
+    policy", "uses cookies", ...), and citation markers such as ``[1]`` are cut out.
+    """
+    from datatrove.data import Document
+    from datatrove.pipeline.filters import C4QualityFilter
+
+    rules = C4QualityFilter(
+        min_num_sentences=-1, filter_lorem_ipsum=False, filter_curly_bracket=False
+    )
+
+    def extract(html: str) -> str:
+        document = Document(text=visible_text(html), id="page")
+        kept = rules.filter(document)
+        return document.text if kept is True else ""
+
+    return extract
+
+
 def _keep_everything() -> Extractor:
     """All visible text: html-text when installed (the usual baseline), else BeautifulSoup."""
     try:
@@ -176,29 +202,41 @@ def _keep_everything() -> Extractor:
     return html_text.extract_text
 
 
+#: The benchmark tasks a peer can take part in.
+ALL_TASKS = ("page", "text")
+
+
 @dataclass(frozen=True)
 class Peer:
-    """One tool: how to build its extractor and which distribution carries its version."""
+    """One tool: how to build its extractor, which distribution carries its version, which
+    module shows it is installed, and the tasks it is meant for (a line filter such as C4's
+    rules works on text someone already extracted, so it runs in the text task only)."""
 
     name: str
     distribution: str
     factory: Callable[[], Extractor]
+    module: str
+    tasks: tuple[str, ...] = ALL_TASKS
 
 
 PEERS: dict[str, Peer] = {
     peer.name: peer
     for peer in (
-        Peer("trafilatura", "trafilatura", lambda: _trafilatura()),
-        Peer("trafilatura-precision", "trafilatura", lambda: _trafilatura(favor_precision=True)),
-        Peer("readability-lxml", "readability-lxml", _readability),
-        Peer("justext", "justext", _justext),
-        Peer("boilerpy3", "boilerpy3", _boilerpy3),
-        Peer("newspaper4k", "newspaper4k", _newspaper),
-        Peer("goose3", "goose3", _goose),
-        Peer("resiliparse", "resiliparse", _resiliparse),
-        Peer("keep-everything", "html-text", _keep_everything),
+        Peer("trafilatura", "trafilatura", lambda: _trafilatura(), "trafilatura"),
+        Peer(
+            "trafilatura-precision", "trafilatura",
+            lambda: _trafilatura(favor_precision=True), "trafilatura",
+        ),
+        Peer("readability-lxml", "readability-lxml", _readability, "readability"),
+        Peer("justext", "justext", _justext, "justext"),
+        Peer("boilerpy3", "boilerpy3", _boilerpy3, "boilerpy3"),
+        Peer("newspaper4k", "newspaper4k", _newspaper, "newspaper"),
+        Peer("goose3", "goose3", _goose, "goose3"),
+        Peer("resiliparse", "resiliparse", _resiliparse, "resiliparse"),
+        Peer("c4", "datatrove", _c4_line_rules, "datatrove", tasks=("text",)),
+        Peer("keep-everything", "html-text", _keep_everything, "bs4"),
     )
-}
+}  # fmt: skip
 
 
 class PeerUnavailable(RuntimeError):
@@ -216,6 +254,11 @@ def load_peer(name: str) -> Extractor:
             f"{name} is not installed ({error.name or error}); install the peers with "
             f"{INSTALL_HINT}"
         ) from None
+
+
+def runs_in(name: str, task: str) -> bool:
+    """Whether the peer ``name`` takes part in ``task`` ("page" or "text")."""
+    return task in PEERS[name].tasks
 
 
 def peer_version(name: str) -> str:
@@ -243,18 +286,12 @@ def available_peers(names: list[str] | None = None) -> tuple[list[str], list[str
     Checks importability without building the extractor, so the runner can decide up front
     which worker processes to start.
     """
-    modules = {
-        "trafilatura": "trafilatura", "trafilatura-precision": "trafilatura",
-        "readability-lxml": "readability", "justext": "justext", "boilerpy3": "boilerpy3",
-        "newspaper4k": "newspaper", "goose3": "goose3", "resiliparse": "resiliparse",
-        "keep-everything": "bs4",
-    }  # fmt: skip
     present: list[str] = []
     notices: list[str] = []
     for name in list(PEERS) if names is None else names:
         if name not in PEERS:
             raise KeyError(f"unknown peer {name!r}; choose from: {', '.join(PEERS)}")
-        if importlib.util.find_spec(modules[name]) is None:
+        if importlib.util.find_spec(PEERS[name].module) is None:
             notices.append(f"skipped {name}: not installed ({INSTALL_HINT})")
         else:
             present.append(name)

@@ -14,6 +14,15 @@ from typing import Any
 
 DECLUTTER = "declutter"
 SEEN_MARK = "†"
+#: Corpora whose gold is one peer's output: agreement with that peer, not independent gold.
+PEER_GOLD = {"readability_tests": "Readability.js (readability-lxml shares its lineage)"}
+PEER_GOLD_MARK = "‡"
+#: What each ``--split`` reads, for the report header.
+SPLIT_MEANINGS = {
+    "dev": "the dev part of each corpus (what training and tuning may see)",
+    "test": "the **test part** of each corpus (final figures only; docs/splits.md)",
+    "all": "all pages (dev and test parts together)",
+}
 
 
 def fmt(value: float | None, digits: int = 3) -> str:
@@ -33,8 +42,32 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]], align: str | Non
 
 
 def corpus_label(corpus: str, results: dict[str, Any]) -> str:
-    """The corpus name, marked when the shipped model was trained on it."""
-    return corpus + (SEEN_MARK if corpus in results.get("seen_in_training", ()) else "")
+    """The corpus name, marked when the shipped model was trained on it or when its gold is
+    a peer's output."""
+    seen = SEEN_MARK if corpus in results.get("seen_in_training", ()) else ""
+    return corpus + seen + (PEER_GOLD_MARK if corpus in PEER_GOLD else "")
+
+
+def split_of(results: dict[str, Any]) -> str | None:
+    """The part of the corpora a run read; None for runs made before there were parts."""
+    return results.get("split")
+
+
+def output_names(quick: bool, split: str | None) -> tuple[str, str, str]:
+    """(results JSON, report, plot suffix). Quick runs and parts other than dev get files of
+    their own, so that a test-part run never overwrites the dev figures."""
+    part = "" if split in (None, "dev") else f"-{split}"
+    if quick:
+        return f"quick{part}.json", f"report-quick{part}.md", f"-quick{part}"
+    return f"full{part}.json", f"report{part}.md", part
+
+
+def corpus_groups(results: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """(the five older corpora, the newer ones) among those the run evaluated: the report
+    keeps them apart so that the older figures stay comparable with earlier runs."""
+    newer = set(results.get("newer_corpora", ()))
+    corpora = results["corpora"]
+    return [c for c in corpora if c not in newer], [c for c in corpora if c in newer]
 
 
 def tool_order(task: dict[str, Any]) -> list[str]:
@@ -56,25 +89,33 @@ def macro(values: Iterable[float | None]) -> float | None:
 
 
 def unseen_corpora(results: dict[str, Any]) -> list[str]:
-    """Corpora the shipped model never saw in training."""
-    return [c for c in results["corpora"] if c not in results.get("seen_in_training", ())]
+    """The older corpora the shipped model never saw in training (the newer ones, unseen
+    too, have a macro average of their own)."""
+    older, _ = corpus_groups(results)
+    return [c for c in older if c not in results.get("seen_in_training", ())]
 
 
 def f1_table(results: dict[str, Any], task_name: str, with_timing: bool = True) -> str:
-    """Tool x corpus F1, with the macro averages (all corpora, unseen only) and median time."""
+    """Tool x corpus F1, with the macro averages (all older corpora, the unseen ones among
+    them) and, in columns of their own, the newer corpora and their macro; median time."""
     task = results[task_name]
-    corpora = results["corpora"]
+    older, newer = corpus_groups(results)
     unseen = unseen_corpora(results)
-    header = ["tool", *(corpus_label(c, results) for c in corpora), "macro (all)"]
+    header = ["tool", *(corpus_label(c, results) for c in older)]
+    header += ["macro (all)"] if older else []
     header += ["macro (unseen)"] if unseen else []
+    header += [f"newer: {corpus_label(c, results)}" for c in newer]
+    header += ["macro (newer)"] if newer else []
     header += ["median ms/doc", "errors"] if with_timing else []
     rows = []
     for tool in tool_order(task):
         entry = task[tool]
-        values = [f1_of(entry, c) for c in corpora]
-        row = [f"**{tool}**" if tool == DECLUTTER else tool, *map(fmt, values), fmt(macro(values))]
-        if unseen:
-            row.append(fmt(macro(f1_of(entry, c) for c in unseen)))
+        values = [f1_of(entry, c) for c in older]
+        row = [f"**{tool}**" if tool == DECLUTTER else tool, *map(fmt, values)]
+        row += [fmt(macro(values))] if older else []
+        row += [fmt(macro(f1_of(entry, c) for c in unseen))] if unseen else []
+        newer_values = [f1_of(entry, c) for c in newer]
+        row += [*map(fmt, newer_values), fmt(macro(newer_values))] if newer else []
         if with_timing:
             row += [fmt(entry["timing"].get("median_ms"), 1), str(entry["errors"])]
         rows.append(row)
@@ -212,8 +253,11 @@ def header_section(results: dict[str, Any]) -> str:
     card = meta.get("model_card") or {}
     load = results.get("load_average") or {}
     busy = max(load.get("start") or 0, load.get("end") or 0) > (meta.get("cores") or 1) + 0.5
+    split = split_of(results)
     lines = [
         f"- command: `{meta.get('command', '?')}`",
+        "- split: " + (f"**{split}**: {SPLIT_MEANINGS.get(split, split)}" if split else
+                       "none (run made before the corpora had dev and test parts: all pages)"),
         f"- date: {meta.get('date', '?')}; mode: {meta.get('mode', '?')}; "
         f"duration: {results.get('seconds', 0) / 60:.1f} min",
         f"- machine: {meta.get('cores', '?')} cores, {meta.get('platform', '?')}, "
@@ -286,11 +330,25 @@ def problems_section(results: dict[str, Any]) -> str:
 
 NOTES = f"""\
 {SEEN_MARK} **Seen in training**: the shipped model was trained on scrapinghub_aeb and
-trafilatura_eval (plus declutter's own training_data), so declutter's numbers on those two
-corpora are *not* unseen-data results; the peers' numbers there are. Source-grouped
+trafilatura_eval (plus declutter's own training_data), all their pages, before the corpora
+had dev and test parts, so declutter's numbers on those two corpora are *not* unseen-data
+results, on either part; the peers' numbers there are. Source-grouped
 cross-validated numbers for those corpora come from the training command (see the model card).
 dragnet, cleaneval and googletrends2017 were never used for training: **macro (unseen)** is
 the honest comparison.
+
+**Newer corpora** (readability_tests, postlight_fixtures; columns marked "newer", with a
+macro of their own, so the older figures stay comparable with earlier runs): never trained
+on by the shipped model. Their gold is an extractor's output: {PEER_GOLD_MARK}
+readability_tests is what Readability.js returns for the page (reviewed by its maintainers),
+so it measures agreement with Readability and favours readability-lxml; postlight_fixtures
+is the body each site's hand-written Postlight Parser selector picks, which keeps some
+inserts inside the article ("Advertisement" labels, captions, "Related" lists).
+
+**c4** (text task only): C4's per-line rules as datatrove's `C4QualityFilter` applies them
+(lines ending in terminal punctuation, at least 3 words, no "javascript" or policy phrase,
+citation markers cut), with the rules that drop whole documents turned off, run on the same
+blocks as the other peers, one line per block.
 
 Metrics: F1 is token 4-shingle F1 against the page's gold text, per document then averaged
 (Scrapinghub article-extraction-benchmark style); on trafilatura_eval it is the snippet F1
@@ -324,13 +382,14 @@ def cross_validation_section(results: dict[str, Any]) -> str:
 
 def render(results: dict[str, Any]) -> str:
     """The whole report.md."""
-    corpora = results["corpora"]
+    older, newer = corpus_groups(results)
+    part = f", {split_of(results)} part" if split_of(results) in ("dev", "test") else ""
     parts = [
         "# declutter benchmark report",
         header_section(results),
-        "## Page task: extract the article from the HTML (F1)",
+        f"## Page task: extract the article from the HTML (F1{part})",
         f1_table(results, "page"),
-        "## Text task: clean the text a scraper leaves (F1)",
+        f"## Text task: clean the text a scraper leaves (F1{part})",
         "declutter gets the page's blocks around the article as plain text (`declutter.clean`); "
         "the peers get the same blocks as `<p>` paragraphs of a bare HTML page.",
         f1_table(results, "text"),
@@ -347,7 +406,7 @@ def render(results: dict[str, Any]) -> str:
         cross_validation_section(results),
         "## Per-corpus details",
     ]
-    for corpus in corpora:
+    for corpus in [*older, *newer]:
         parts.append(f"### {corpus_label(corpus, results)}: page task")
         parts.append(corpus_detail(results, "page", corpus))
         parts.append(f"### {corpus_label(corpus, results)}: text task")
@@ -447,7 +506,7 @@ def _place_labels(fig: Any, ax: Any, points: Sequence[tuple[str, float, float]])
 def plot_threshold(results: dict[str, Any], path: Path) -> bool:
     """declutter's insert precision/recall and content recall against the threshold."""
     curve = results.get("curve") or {}
-    groups = [g for g in ("unseen", "seen") if g in curve]
+    groups = [g for g in ("unseen", "seen", "newer") if g in curve]
     if not groups:
         return False
     plt = _pyplot()
@@ -468,7 +527,8 @@ def plot_threshold(results: dict[str, Any], path: Path) -> bool:
                 textcoords="offset points", xytext=(-4, 0), ha="right", fontsize=8,
                 color="dimgrey",
             )  # fmt: skip
-        title = "unseen corpora" if group == "unseen" else "corpora seen in training"
+        title = {"unseen": "unseen corpora", "seen": "corpora seen in training",
+                 "newer": "newer corpora (unseen)"}[group]  # fmt: skip
         ax.set_title(f"{title}\n({', '.join(curve[group]['corpora'])})", fontsize=10)
         ax.set_xlabel("threshold (segment removed when its insert score >= threshold)")
         ax.set_ylim(0, 1.02)
@@ -539,8 +599,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     path = Path(args[0])
     results = json.loads(path.read_text())
     quick = results.get("meta", {}).get("mode") == "quick"
-    (path.parent / ("report-quick.md" if quick else "report.md")).write_text(render(results))
-    plot_all(results, path.parent, suffix="-quick" if quick else "")
+    _, report_name, plot_suffix = output_names(quick, split_of(results))
+    (path.parent / report_name).write_text(render(results))
+    plot_all(results, path.parent, suffix=plot_suffix)
     return 0
 
 

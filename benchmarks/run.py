@@ -4,6 +4,11 @@ Runs the page, text, post-processing and speed tasks for declutter and every ins
 then writes ``results.json``, ``report.md`` and the plots to ``--out`` (benchmarks/results).
 Quick mode evaluates the first :data:`~benchmarks.evalsets.QUICK_PAGES` pages of each corpus
 (by sorted id) and is what the gate and the tests use.
+
+Every run reads one part of each corpus (``--split``, see docs/splits.md): ``dev`` by default,
+the part that tuning may look at; ``test`` only for final figures; ``all`` for both. The
+report header says which, and results of another part than dev go to files named after it
+(``report-test.md``), so that they never overwrite the dev figures.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 from benchmarks import evalsets, peers, tasks
 from benchmarks.tasks import DECLUTTER_HTML, DECLUTTER_TEXT, EvalSet
-from declutter.training.corpora import CORPORA
+from declutter.training.corpora import CORPORA, DEV, SPLITS
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "results"
 
@@ -60,12 +65,15 @@ def stderr_log(message: str) -> None:
     print(f"[{dt.datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
 
-def load_eval_set(root: Path, corpora: Sequence[str], limit: int | None, log: Log) -> EvalSet:
-    """Pages of every corpus (the first ``limit`` by id, or all) and their text documents."""
+def load_eval_set(
+    root: Path, corpora: Sequence[str], limit: int | None, log: Log, split: str = DEV
+) -> EvalSet:
+    """Pages of one part of every corpus (the first ``limit`` by id, or all) and their text
+    documents."""
     pages = {}
     for corpus in corpora:
-        pages[corpus] = evalsets.load_eval_pages(corpus, root, limit)
-        log(f"{corpus}: {len(pages[corpus])} pages")
+        pages[corpus] = evalsets.load_eval_pages(corpus, root, limit, split)
+        log(f"{corpus} ({split} part): {len(pages[corpus])} pages")
     eval_set = tasks.build_eval_set(pages)
     log(f"text task: {len(eval_set.texts)} documents with article content")
     return eval_set
@@ -89,6 +97,8 @@ def run_task(
     make_items = tasks.page_items if task == "page" else tasks.text_items
     runs = {}
     for tool in tools:
+        if tool != DECLUTTER and not peers.runs_in(tool, task):
+            continue
         name = declutter_name if tool == DECLUTTER else tool
         started = time.perf_counter()
         items = make_items(eval_set, name)
@@ -229,10 +239,12 @@ def summarise_curve(eval_set: EvalSet, text_run: dict | None) -> dict[str, Any]:
     """Threshold curves on the corpora the model saw in training and on the unseen ones."""
     if not text_run:
         return {}
-    curves = {}
+    curves: dict[str, Any] = {}
+    newer = evalsets.NEWER_CORPORA
     groups = {
-        "unseen": [c for c in eval_set.pages if c not in evalsets.SEEN_IN_TRAINING],
+        "unseen": [c for c in eval_set.pages if c not in (*evalsets.SEEN_IN_TRAINING, *newer)],
         "seen": [c for c in eval_set.pages if c in evalsets.SEEN_IN_TRAINING],
+        "newer": [c for c in eval_set.pages if c in newer],
     }
     for group, corpora in groups.items():
         keys = [evalsets.page_key(p) for c in corpora for p in eval_set.pages[c]]
@@ -294,6 +306,7 @@ def environment(args: argparse.Namespace, tools: Sequence[str], argv: Sequence[s
         "model_path": str(args.model) if args.model else "shipped default",
         "peers": versions,
         "mode": "quick" if args.quick else "full",
+        "split": args.split,
     }
 
 
@@ -305,11 +318,13 @@ def run_benchmark(
     options: Options | None = None,
     log: Log = stderr_log,
     speed: bool = True,
+    split: str = DEV,
 ) -> dict[str, Any]:
-    """Run every task for ``tools`` (``"declutter"`` and peer names); return the results."""
+    """Run every task for ``tools`` (``"declutter"`` and peer names) on one part of each
+    corpus; return the results."""
     started = time.perf_counter()
     load_before = _load_average()
-    eval_set = load_eval_set(root, corpora, limit, log)
+    eval_set = load_eval_set(root, corpora, limit, log, split)
     options = options or Options()
     page_runs = run_page_task(eval_set, tools, options, log)
     text_runs = run_text_task(eval_set, tools, options, log)
@@ -320,7 +335,9 @@ def run_benchmark(
         else {}
     )
     return {
+        "split": split,
         "corpora": list(corpora),
+        "newer_corpora": [c for c in corpora if c in evalsets.NEWER_CORPORA],
         "pages": {c: len(p) for c, p in eval_set.pages.items()},
         "text_documents": len(eval_set.texts),
         "subset_sha256": evalsets.subset_digest(eval_set.all_pages()),
@@ -357,13 +374,21 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "--corpora",
         type=Path,
         default=None,
-        help="folder holding the five corpora (default: ../shared/corpora)",
+        help="folder holding the corpora (default: ../shared/corpora)",
+    )
+    parser.add_argument(
+        "--split",
+        choices=SPLITS,
+        default=DEV,
+        help="which part of each corpus: dev (default; what tuning may see), test (final "
+        "figures only) or all (docs/splits.md)",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where results go")
     parser.add_argument(
         "--only",
-        default=",".join(CORPORA),
-        help="comma-separated corpora to evaluate (default: all five)",
+        default=",".join(evalsets.DEFAULT_CORPORA),
+        help="comma-separated corpora to evaluate (default: the five older ones; add "
+        f"{' and '.join(evalsets.NEWER_CORPORA)} by name)",
     )
     parser.add_argument(
         "--tools", default=None, help="comma-separated tools (default: declutter and every peer)"
@@ -423,17 +448,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     limit = args.pages if args.pages is not None else (evalsets.QUICK_PAGES if args.quick else None)
     tools = choose_tools(args.tools, stderr_log)
     options = Options(args.timeout, str(args.model) if args.model else None, args.reuse_peers)
-    results = run_benchmark(root, corpora, limit, tools, options)
+    results = run_benchmark(root, corpora, limit, tools, options, split=args.split)
     results["meta"] = environment(args, tools, argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    name = "quick" if args.quick else "full"
-    (args.out / f"{name}.json").write_text(json.dumps(results, indent=1, default=str) + "\n")
     from benchmarks import report
 
-    markdown = report.render(results)
-    (args.out / ("report-quick.md" if args.quick else "report.md")).write_text(markdown)
+    results_name, report_name, plot_suffix = report.output_names(args.quick, args.split)
+    (args.out / results_name).write_text(json.dumps(results, indent=1, default=str) + "\n")
+    (args.out / report_name).write_text(report.render(results))
     if not args.no_plots:
-        report.plot_all(results, args.out, suffix="-quick" if args.quick else "")
+        report.plot_all(results, args.out, suffix=plot_suffix)
     stderr_log(f"done in {results['seconds']:.0f} s; wrote {args.out}")
     return 0
 

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks import gate, metrics, peers, report, tasks  # noqa: E402
+from benchmarks import evalsets, gate, metrics, peers, report, tasks  # noqa: E402
 from benchmarks.evalsets import wrap_as_html  # noqa: E402
 from benchmarks.metrics import (  # noqa: E402
     LabelledSpan,
@@ -221,6 +221,33 @@ def test_wrapped_html_escapes_text_and_keeps_language():
     assert page.count("<p>") == 2
 
 
+def test_c4_peer_applies_the_line_rules_only():
+    pytest.importorskip("datatrove")
+    extract = peers.load_peer("c4")
+    lines = [
+        "Home",  # no terminal punctuation
+        "The council approved the budget on Monday after a long debate.",
+        "Great read!",  # two words
+        "Please enable JavaScript to see the comments.",
+        "This site uses cookies to improve your experience.",
+        "Lorem ipsum dolor sit amet, the placeholder stays a line.",  # a page rule: off
+        "The vote [1] was close, {said} the clerk.",  # citation cut; a curly bracket: off
+        "To be continued...",  # an ellipsis is no sentence end
+    ]
+    kept = extract(wrap_as_html(lines, "en")).splitlines()
+    assert kept == [
+        "The council approved the budget on Monday after a long debate.",
+        "Lorem ipsum dolor sit amet, the placeholder stays a line.",
+        "The vote  was close, {said} the clerk.",
+    ]
+    assert extract(wrap_as_html(["Home", "Menu"], "en")) == ""  # nothing kept, no page dropped
+
+
+def test_c4_runs_in_the_text_task_only():
+    assert peers.runs_in("c4", "text") and not peers.runs_in("c4", "page")
+    assert all(peers.runs_in(name, "page") for name in peers.PEERS if name != "c4")
+
+
 def test_unknown_peer_is_refused_with_the_choices():
     with pytest.raises(KeyError, match="trafilatura"):
         peers.available_peers(["no-such-tool"])
@@ -263,6 +290,55 @@ def _fake_results():
         "text": {},
         "post": {},
     }
+
+
+def test_report_keeps_the_newer_corpora_in_columns_of_their_own():
+    results = _fake_results()
+    results["corpora"] += ["readability_tests", "postlight_fixtures"]
+    results["newer_corpora"] = ["readability_tests", "postlight_fixtures"]
+    for entry, f1s in zip(results["page"].values(), ((0.4, 0.6), (0.9, 0.7)), strict=True):
+        for corpus, f1 in zip(results["newer_corpora"], f1s, strict=True):
+            entry["corpora"][corpus] = {"metric": "shingles", "precision": f1, "recall": f1,
+                                        "f1": f1}  # fmt: skip
+    header, _, ours, _ = report.f1_table(results, "page").splitlines()
+    assert [c.strip() for c in header.strip("|").split("|")][4:9] == [
+        "macro (all)", "macro (unseen)", "newer: readability_tests‡", "newer: postlight_fixtures",
+        "macro (newer)",
+    ]  # fmt: skip
+    cells = [c.strip() for c in ours.strip("|").split("|")]
+    assert cells[4:9] == ["0.767", "0.700", "0.400", "0.600", "0.500"]  # older macros unmoved
+
+
+def test_report_says_which_part_of_the_corpora_it_ran_on():
+    results = {**_fake_results(), "split": "test", "meta": {"command": "x"}}
+    assert "- split: **test**: the **test part**" in report.header_section(results)
+    assert "(F1, test part)" in report.render(results)
+    old_run = report.header_section(_fake_results())
+    assert "run made before the corpora had dev and test parts" in old_run
+
+
+@pytest.mark.parametrize(
+    ("quick", "split", "names"),
+    [
+        (False, "dev", ("full.json", "report.md", "")),
+        (False, "test", ("full-test.json", "report-test.md", "-test")),
+        (True, "dev", ("quick.json", "report-quick.md", "-quick")),
+        (True, "all", ("quick-all.json", "report-quick-all.md", "-quick-all")),
+        (False, None, ("full.json", "report.md", "")),  # results made before the split
+    ],
+)
+def test_test_part_results_never_overwrite_the_dev_ones(quick, split, names):
+    assert report.output_names(quick, split) == names
+
+
+def test_run_reads_the_dev_part_unless_told():
+    from benchmarks.run import parse_args
+
+    assert parse_args([]).split == "dev"
+    assert parse_args(["--split", "test"]).split == "test"
+    assert parse_args([]).only.split(",") == list(evalsets.DEFAULT_CORPORA)
+    with pytest.raises(SystemExit):
+        parse_args(["--split", "train"])
 
 
 def test_report_marks_seen_corpora_and_averages_unseen_ones():
@@ -401,3 +477,29 @@ def test_quick_smoke_on_three_dragnet_pages(corpora_root):
     assert len(results["subset_sha256"]) == 64
     assert set(results["post"]) == {"keep-everything"}
     assert results["page"]["declutter"]["errors"] == 0
+
+
+def test_a_run_on_the_test_part_of_a_made_up_corpus(tmp_path):
+    sys.path.insert(0, str(REPO / "tests"))
+    from synthetic_corpora import postlight_pages, write_article_body_corpus
+
+    from benchmarks import run
+    from declutter.training.corpora import split_parts
+
+    write_article_body_corpus(tmp_path, "postlight_fixtures", postlight_pages(12))
+    results = run.run_benchmark(
+        tmp_path, ["postlight_fixtures"], None, ["declutter", "c4"],
+        log=lambda message: None, speed=False, split="test",
+    )  # fmt: skip
+    test_part = [i for i, part in split_parts("postlight_fixtures", tmp_path).items()
+                 if part == "test"]  # fmt: skip
+    assert results["split"] == "test"
+    assert results["pages"] == {"postlight_fixtures": len(test_part)}
+    assert results["newer_corpora"] == ["postlight_fixtures"]
+    assert set(results["page"]) == {"declutter"}  # c4 is a text-task peer
+    if "c4" in results["text"]:  # datatrove installed
+        c4 = results["text"]["c4"]["paragraphs"]["postlight_fixtures"]
+        assert c4["content_recall"] == 1.0  # the article's sentences end in full stops
+        # the menu goes; the newsletter sign-up and the copyright line are whole sentences
+        assert 0.1 < c4["insert_removal"] < 0.5
+    assert "newer: postlight_fixtures" in report.render(results)

@@ -7,8 +7,9 @@ measured on pages other people annotated.
 
 How blocks are labelled (per corpus):
 
-* **Page-level gold text** (scrapinghub_aeb ``articleBody``, dragnet ``content``, cleaneval
-  ``blocks`` joined, googletrends2017 ``content_text`` as a fallback): the block is aligned to
+* **Page-level gold text** (``articleBody`` of scrapinghub_aeb, readability_tests and
+  postlight_fixtures, dragnet ``content``, cleaneval ``blocks`` joined, googletrends2017
+  ``content_text`` as a fallback): the block is aligned to
   the gold by word 4-gram shingles after normalising both (NFKC, casefold, whitespace collapsed,
   punctuation stripped from token edges). The share of the block's shingles found in the gold
   decides: at least :data:`CONTENT_SHARE` -> ``"content"``, at most :data:`INSERT_SHARE` ->
@@ -44,12 +45,27 @@ Kinds: corpus inserts carry kind ``None`` ("other"), except that an insert insid
 
 Grouping key (``source``): the registered domain of the page URL (``www.`` and the subdomain
 dropped, two-level country suffixes such as ``co.uk`` kept). Corpora without a URL
-(dragnet, googletrends2017) use the page's canonical or ``og:url`` link, else the page id.
+(dragnet, googletrends2017, readability_tests) use the page's canonical or ``og:url`` link,
+else the page id (readability_tests: the id without a trailing ``-<number>``, so that
+``ehow-1`` and ``ehow-2`` would stay together). postlight_fixtures uses the domain its
+fixture is named after (``www.nytimes.com--feature`` -> ``nytimes.com``): that is the site
+whose hand-written extractor made the gold.
+
+Splits: every corpus has a deterministic *test part* of :data:`TEST_SHARE` of its pages (of
+its sites, for corpora split by site), set aside for final figures; the rest is the *dev
+part*, all that training and tuning may see. Each page has a split key: ``corpus:id`` for
+the five older corpora, the site (the ``source`` above) for readability_tests and
+postlight_fixtures, whose pages of one site share an extractor or a layout, so that a site
+is wholly on one side. The keys are sorted by their SHA-256 (hex) and the first
+``round(TEST_SHARE * number of keys)`` form the test part. ``docs/splits.md`` has the
+counts. (The corpora folder is itself only the train/dev part of a larger split made
+upstream; the test part here is carved out of that, see the folder's README.)
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import logging
 import os
@@ -70,9 +86,27 @@ from .data import LabelledDocument, LabelledParagraph
 
 log = logging.getLogger(__name__)
 
-CORPORA = ("scrapinghub_aeb", "trafilatura_eval", "dragnet", "cleaneval", "googletrends2017")
-#: Corpora whose licences allow shipping a model trained on them.
-TRAINABLE = ("scrapinghub_aeb", "trafilatura_eval")
+CORPORA = (
+    "scrapinghub_aeb",
+    "trafilatura_eval",
+    "dragnet",
+    "cleaneval",
+    "googletrends2017",
+    "readability_tests",
+    "postlight_fixtures",
+)
+#: Corpora whose licences allow shipping a model trained on them (MIT, Apache-2.0,
+#: Apache-2.0, MIT or Apache-2.0; see each corpus README).
+TRAINABLE = ("scrapinghub_aeb", "trafilatura_eval", "readability_tests", "postlight_fixtures")
+
+#: The part of a corpus that training and tuning may see, the part kept for final figures,
+#: and both together.
+DEV, TEST, ALL = "dev", "test", "all"
+SPLITS = (DEV, TEST, ALL)
+#: Share of each corpus's split keys that goes to the test part.
+TEST_SHARE = 0.25
+#: Corpora split by site rather than by page id (pages of one site share an extractor).
+SPLIT_BY_SITE = frozenset({"readability_tests", "postlight_fixtures"})
 
 CONTENT_SHARE = 0.7  # share of a block's shingles found in the gold to call it content
 INSERT_SHARE = 0.2  # at most this share found: the block is an insert
@@ -84,6 +118,8 @@ WITHOUT_COVERAGE = 1 / 3  # trafilatura_eval: share of a block a `without` snipp
 LINKY = 0.5  # link density above which a block is a link list
 
 _LANGUAGE = {"dragnet": "en", "cleaneval": "en", "googletrends2017": "en"}
+#: Corpora in the scrapinghub_aeb format: ``ground-truth.json`` {id: {articleBody, url}}.
+_ARTICLE_BODY_CORPORA = ("scrapinghub_aeb", "readability_tests", "postlight_fixtures")
 _GOOGLETRENDS_KINDS = {
     "main": CONTENT,
     "title": CONTENT,
@@ -218,6 +254,97 @@ def _source(corpus: str, page_id: str, url: str | None, html: bytes) -> str:
     return f"{corpus}:{page_id}"
 
 
+def _readability_source(page_id: str, html: bytes) -> str:
+    """readability_tests pages carry no URL: the canonical link's domain, else the id
+    without its trailing number (``ehow-1`` -> ``readability_tests:ehow``)."""
+    url = _page_url(html)
+    domain = registered_domain(url) if url else None
+    return domain or f"readability_tests:{re.sub(r'-[0-9]+$', '', page_id)}"
+
+
+def _postlight_source(page_id: str) -> str:
+    """The registered domain of the site a fixture is named after: its extractor's site
+    (``www.nytimes.com--feature`` -> ``nytimes.com``), whatever the canonical link says."""
+    domain = page_id.split("--", 1)[0]
+    return registered_domain(domain) or f"postlight_fixtures:{domain}"
+
+
+def _article_body_source(corpus: str, page_id: str, url: str | None, html: bytes) -> str:
+    if corpus == "postlight_fixtures":
+        return _postlight_source(page_id)
+    if corpus == "readability_tests":
+        return _readability_source(page_id, html)
+    return _source(corpus, page_id, url, html)
+
+
+# --------------------------------------------------------------------------- splits
+
+
+#: Gold file of each corpus (its keys are the page ids, except trafilatura_eval's).
+_GOLD_FILES = {
+    "scrapinghub_aeb": "ground-truth.json",
+    "trafilatura_eval": "evaldata.json",
+    "dragnet": "gold.json",
+    "cleaneval": "gold.json",
+    "googletrends2017": "labels.json",
+    "readability_tests": "ground-truth.json",
+    "postlight_fixtures": "ground-truth.json",
+}
+
+
+def _page_ids(corpus: str, folder: Path) -> list[str]:
+    """Every page id of a corpus, from its gold file alone (no HTML is read)."""
+    gold = _read_json(folder / _GOLD_FILES[corpus])
+    if corpus == "trafilatura_eval":
+        return sorted(entry["file"] for entry in gold.values())
+    return sorted(gold)
+
+
+def _split_keys(corpus: str, folder: Path) -> dict[str, str]:
+    """Page id -> split key: the site for :data:`SPLIT_BY_SITE` corpora (all pages of a site
+    on one side), else ``corpus:id``."""
+    ids = _page_ids(corpus, folder)
+    if corpus == "postlight_fixtures":
+        return {page_id: _postlight_source(page_id) for page_id in ids}
+    if corpus == "readability_tests":
+        html = folder / "html"
+        return {i: _readability_source(i, _read_gz(html / f"{i}.html.gz")) for i in ids}
+    return {page_id: f"{corpus}:{page_id}" for page_id in ids}
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def choose_test_keys(keys: Iterable[str], share: float = TEST_SHARE) -> frozenset[str]:
+    """The ``round(share * n)`` of the ``n`` distinct keys whose SHA-256 (hex) sorts first.
+
+    A ranking rather than a cut-off on each hash: the test part is then ``share`` of the
+    keys exactly, where a cut-off drifts on small corpora (postlight_fixtures' 101 sites
+    gave 17 instead of 25). The same keys always give the same part.
+    """
+    ranked = sorted(set(keys), key=lambda key: (_key_hash(key), key))
+    return frozenset(ranked[: round(share * len(ranked))])
+
+
+@lru_cache(maxsize=16)
+def _parts(corpus: str, folder: Path) -> dict[str, str]:
+    keys = _split_keys(corpus, folder)
+    test = choose_test_keys(keys.values())
+    return {page_id: TEST if key in test else DEV for page_id, key in keys.items()}
+
+
+def split_parts(corpus: str, root: str | Path) -> dict[str, str]:
+    """Page id -> :data:`DEV` or :data:`TEST` for every page of one corpus."""
+    return dict(_parts(corpus, _corpus_dir(corpus, root).resolve()))
+
+
+def _check_split(split: str) -> str:
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r}; use one of: {', '.join(SPLITS)}")
+    return split
+
+
 # --------------------------------------------------------------------------- page loaders
 
 
@@ -228,14 +355,28 @@ def strip_annotations(html: bytes) -> bytes:
     return _ANNOTATION_ATTRIBUTES_SQ.sub(b"", html)
 
 
-def _scrapinghub_pages(folder: Path, wanted: frozenset[str] | None) -> Iterator[Page]:
+def _article_body_pages(corpus: str, folder: Path, wanted: frozenset[str] | None) -> Iterator[Page]:
+    """scrapinghub_aeb and the corpora in its format (``ground-truth.json`` with
+    ``articleBody`` and ``url``, ``html/<id>.html.gz``). An empty ``url`` means none."""
     for page_id, entry in sorted(_read_json(folder / "ground-truth.json").items()):
         if wanted is not None and page_id not in wanted:
             continue
         html = _read_gz(folder / "html" / f"{page_id}.html.gz")
-        url = entry.get("url")
-        source = _source("scrapinghub_aeb", page_id, url, html)
-        yield Page("scrapinghub_aeb", page_id, source, html, entry["articleBody"], url=url)
+        url = entry.get("url") or None
+        source = _article_body_source(corpus, page_id, url, html)
+        yield Page(corpus, page_id, source, html, entry["articleBody"], url=url)
+
+
+def _scrapinghub_pages(folder: Path, wanted: frozenset[str] | None) -> Iterator[Page]:
+    return _article_body_pages("scrapinghub_aeb", folder, wanted)
+
+
+def _readability_pages(folder: Path, wanted: frozenset[str] | None) -> Iterator[Page]:
+    return _article_body_pages("readability_tests", folder, wanted)
+
+
+def _postlight_pages(folder: Path, wanted: frozenset[str] | None) -> Iterator[Page]:
+    return _article_body_pages("postlight_fixtures", folder, wanted)
 
 
 def _trafilatura_pages(folder: Path, wanted: frozenset[str] | None) -> Iterator[Page]:
@@ -348,16 +489,29 @@ _PAGE_LOADERS: dict[str, Callable[[Path, frozenset[str] | None], Iterator[Page]]
     "dragnet": _dragnet_pages,
     "cleaneval": _cleaneval_pages,
     "googletrends2017": _googletrends_pages,
+    "readability_tests": _readability_pages,
+    "postlight_fixtures": _postlight_pages,
 }
 
 
 def load_pages(
-    corpus: str, root: str | Path, *, ids: Iterable[str] | None = None
+    corpus: str, root: str | Path, *, ids: Iterable[str] | None = None, split: str = DEV
 ) -> Iterator[Page]:
     """Yield the pages of one corpus (``root`` is the folder holding all corpora), in id
-    order; with ``ids``, only those pages (by :attr:`Page.id`), reading no other HTML file."""
+    order; with ``ids``, only those pages (by :attr:`Page.id`), reading no other HTML file.
+
+    ``split`` is :data:`DEV` by default, the part that training and tuning may see, so
+    that forgetting to choose never leaks the test part; :data:`TEST` is for final figures,
+    :data:`ALL` for work that reads no score (speed runs, label statistics).
+    """
+    _check_split(split)
     folder = _corpus_dir(corpus, root)
-    return _PAGE_LOADERS[corpus](folder, None if ids is None else frozenset(ids))
+    wanted = None if ids is None else frozenset(ids)
+    if split != ALL:
+        parts = _parts(corpus, folder.resolve())
+        chosen = frozenset(page_id for page_id, part in parts.items() if part == split)
+        wanted = chosen if wanted is None else wanted & chosen
+    return _PAGE_LOADERS[corpus](folder, wanted)
 
 
 # --------------------------------------------------------------------------- matching
@@ -596,17 +750,18 @@ def load_corpus(
     window: int | None = None,
     n_jobs: int = 1,
     ids: Iterable[str] | None = None,
+    split: str = DEV,
 ) -> Iterator[LabelledDocument]:
     """Labelled documents of one corpus, in page order.
 
     ``window`` keeps only the article region plus that many blocks either side (documents
     without content are then skipped). ``n_jobs`` > 1 labels pages in parallel with joblib.
-    ``ids`` restricts the corpus to those pages. Pages that fail to parse are logged and
-    skipped.
+    ``ids`` restricts the corpus to those pages, ``split`` to one part (:data:`DEV` unless
+    chosen, as for :func:`load_pages`). Pages that fail to parse are logged and skipped.
     """
     if window is not None and window < 0:
         raise ValueError(f"window must be >= 0 (blocks either side of the article), not {window}")
-    pages = load_pages(corpus, root, ids=ids)
+    pages = load_pages(corpus, root, ids=ids, split=split)
     skipped = 0
     for doc in _map_pages(pages, n_jobs):
         if doc is not None and window is not None:
@@ -650,13 +805,32 @@ def label_stats(docs: Iterable[LabelledDocument]) -> dict[str, int]:
             "insert": counts["insert"], "none": counts["none"]}  # fmt: skip
 
 
+def split_counts(corpus: str, root: str | Path) -> dict[str, int]:
+    """Pages and sources in each part of a corpus, and how many test pages share their
+    source with a dev page (for corpora split by page id a site can sit on both sides;
+    that number says how often). Reads every page, labels none."""
+    parts = split_parts(corpus, root)
+    sources: dict[str, list[str]] = {DEV: [], TEST: []}
+    for page in load_pages(corpus, root, split=ALL):
+        sources[parts[page.id]].append(page.source)
+    dev_sources = set(sources[DEV])
+    return {
+        "dev_pages": len(sources[DEV]),
+        "test_pages": len(sources[TEST]),
+        "dev_sources": len(dev_sources),
+        "test_sources": len(set(sources[TEST])),
+        "test_pages_sharing_a_source_with_dev": sum(s in dev_sources for s in sources[TEST]),
+    }
+
+
 @lru_cache(maxsize=1)
 def _cli_root() -> Path | None:
     return default_corpora_root()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m declutter.training.corpora [corpus ...] [--window N]``: label statistics."""
+    """``python -m declutter.training.corpora [corpus ...] [--window N] [--split S]``: label
+    statistics; ``--split-counts``: the pages of each part instead."""
     import argparse
 
     parser = argparse.ArgumentParser(description=main.__doc__)
@@ -664,13 +838,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=None, help="folder holding the corpora")
     parser.add_argument("--window", type=int, default=None)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--split", choices=SPLITS, default=DEV, help="which part (default dev)")
+    parser.add_argument("--split-counts", action="store_true", help="count each part's pages")
     args = parser.parse_args(argv)
     root = args.root or _cli_root()
     if root is None:
         parser.error("corpora not found: pass --root or set $DECLUTTER_CORPORA")
     for corpus in args.corpora:
-        stats = label_stats(load_corpus(corpus, root, window=args.window, n_jobs=args.jobs))
-        print(corpus, json.dumps(stats))
+        if args.split_counts:
+            print(corpus, json.dumps(split_counts(corpus, root)))
+            continue
+        docs = load_corpus(corpus, root, window=args.window, n_jobs=args.jobs, split=args.split)
+        print(corpus, args.split, json.dumps(label_stats(docs)))
     return 0
 
 

@@ -7,6 +7,13 @@ A data spec is either a path to a JSONL file (or a directory of them) in our for
 ``corpus:NAME`` gives each page's blocks with their HTML features, as ``clean_html`` sees a
 page. ``corpus:NAME:text`` gives the plain text a scraper leaves instead: the article region
 and :data:`TEXT_WINDOW` blocks either side, without HTML features, as ``clean`` sees text.
+
+Either reads the corpus's *dev part* only: what training and tuning may see. A last
+``:test`` (``corpus:NAME:test``, ``corpus:NAME:text:test``) reads the test part instead, for
+final figures only; ``:all`` reads both (the shipped model was trained before the split
+existed, on all pages: ``corpus:scrapinghub_aeb:all`` reproduces its data). ``:dev`` may be
+written out. The rule that makes the parts is in :mod:`declutter.training.corpora` and
+``docs/splits.md``.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import DataError
 from .data import LabelledDocument, file_sha256, read_jsonl
@@ -59,29 +67,63 @@ def load_dataset(spec: str, corpora_root: str | Path | None = None) -> Dataset:
     return Dataset(spec, docs, digest, is_corpus=False)
 
 
+class CorpusSpec(NamedTuple):
+    """What ``corpus:NAME[:text][:dev|:test|:all]`` asks for."""
+
+    corpus: str
+    text: bool
+    split: str
+
+
+def parse_corpus_spec(name: str) -> CorpusSpec:
+    """Read the part after ``corpus:``; the split defaults to the dev part.
+
+    >>> parse_corpus_spec("dragnet:text:test")
+    CorpusSpec(corpus='dragnet', text=True, split='test')
+    """
+    from . import corpora
+
+    corpus, *rest = name.split(":")
+    split = rest.pop() if rest and rest[-1] in corpora.SPLITS else corpora.DEV
+    text = rest == [TEXT_SUFFIX[1:]]
+    if rest and not text:
+        raise DataSpecError(
+            f"cannot read corpus spec {CORPUS_PREFIX}{name!r}: write corpus:NAME, "
+            "corpus:NAME:text, and optionally :dev (the default), :test or :all after either"
+        )
+    if corpus not in corpora.CORPORA:
+        raise DataSpecError(f"unknown corpus {corpus!r}; known: {', '.join(corpora.CORPORA)}")
+    return CorpusSpec(corpus, text, split)
+
+
 def _load_corpus(name: str, corpora_root: str | Path | None) -> Dataset:
     from . import corpora
 
-    text_mode = name.endswith(TEXT_SUFFIX)
-    base = name[: -len(TEXT_SUFFIX)] if text_mode else name
-    if base not in corpora.CORPORA:
-        raise DataSpecError(f"unknown corpus {base!r}; known: {', '.join(corpora.CORPORA)}")
+    spec = parse_corpus_spec(name)
     root = Path(corpora_root) if corpora_root else corpora.default_corpora_root()
-    if root is None or not (root / base).is_dir():
+    if root is None or not (root / spec.corpus).is_dir():
         raise DataSpecError(
-            f"corpus {base!r} not found (looked in {root}); pass --corpora PATH or set "
+            f"corpus {spec.corpus!r} not found (looked in {root}); pass --corpora PATH or set "
             "DECLUTTER_CORPORA to the folder that holds the corpora"
         )
-    if text_mode:
-        docs = tuple(as_plain_text(d) for d in corpora.load_corpus(base, root, window=TEXT_WINDOW))
-    else:
-        docs = tuple(corpora.load_corpus(base, root))
+    window = TEXT_WINDOW if spec.text else None
+    loaded = corpora.load_corpus(spec.corpus, root, window=window, split=spec.split)
+    docs = tuple(as_plain_text(d) for d in loaded) if spec.text else tuple(loaded)
+    return Dataset(CORPUS_PREFIX + name, docs, _corpus_digest(name, spec, root), is_corpus=True)
+
+
+def _corpus_digest(name: str, spec: CorpusSpec, root: Path) -> str:
+    """SHA-256 over the spec, the split rule and every file of the corpus: ``corpus:NAME``
+    meant all pages before the split existed, so the part read must change the digest."""
+    from . import corpora
+
     digest = hashlib.sha256(name.encode())
-    for path in sorted((root / base).rglob("*")):
+    digest.update(f"|split={spec.split}|test_share={corpora.TEST_SHARE}".encode())
+    for path in sorted((root / spec.corpus).rglob("*")):
         if path.is_file():
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(file_sha256(path).encode())
-    return Dataset(CORPUS_PREFIX + name, docs, digest.hexdigest(), is_corpus=True)
+    return digest.hexdigest()
 
 
 def as_plain_text(doc: LabelledDocument) -> LabelledDocument:
