@@ -101,8 +101,8 @@ def test_features_from_json_name_what_is_wrong(raw: object, message: str) -> Non
 
 def test_link_density_counts_non_space_characters_inside_links() -> None:
     features = only_block("<p>abc <a href='#'>defg</a></p>")
-    assert features["link_density"] == pytest.approx(4 / 7, abs=1e-3)
-    assert only_block("<p><a href='#'>all <b>link</b></a></p>")["link_density"] == 1.0
+    assert features.link_density == pytest.approx(4 / 7, abs=1e-3)
+    assert only_block("<p><a href='#'>all <b>link</b></a></p>").link_density == 1.0
 
 
 def test_class_words_split_camel_case_and_separators() -> None:
@@ -115,13 +115,13 @@ def test_class_words_come_from_the_block_and_six_ancestors_deduplicated() -> Non
     names = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]
     outer = "".join(f"<div class='{name} shared'>" for name in names)
     page = f"<div class='rootOnly'>{outer}<p id='promoPromo'>text</p>{'</div>' * 9}"
-    words = only_block(page)["class_words"].split()
+    words = only_block(page).class_words.split()
     assert words == ["promo", "hotel", "shared", "golf", "foxtrot", "echo", "delta", "charlie"]
 
 
 def test_class_words_are_capped_at_twenty() -> None:
     many = " ".join(f"w{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(40))
-    assert len(only_block(f"<p class='{many}'>t</p>")["class_words"].split()) == 20
+    assert len(only_block(f"<p class='{many}'>t</p>").class_words.split()) == 20
 
 
 def test_structure_flags() -> None:
@@ -131,13 +131,13 @@ def test_structure_flags() -> None:
         "</aside><footer><form><p>Subscribe</p></form></footer></body>"
     )
     blocks = {block.text: block.html for block in page_blocks(page)}
-    assert blocks["Title"]["heading"] and blocks["Title"]["in_semantic"] == "article"
-    assert blocks["item"]["list_item"] and blocks["item"]["tag"] == "li"
-    assert blocks["menu"]["in_semantic"] == "nav"
-    assert blocks["cell"]["in_table"] and blocks["cell"]["in_semantic"] == "aside"
-    assert not blocks["Title"]["in_table"]
-    assert blocks["Subscribe"]["in_semantic"] == "form"  # the nearest one wins
-    assert blocks["item"]["depth"] == blocks["Title"]["depth"] + 1
+    assert blocks["Title"].heading and blocks["Title"].in_semantic == "article"
+    assert blocks["item"].list_item and blocks["item"].tag == "li"
+    assert blocks["menu"].in_semantic == "nav"
+    assert blocks["cell"].in_table and blocks["cell"].in_semantic == "aside"
+    assert not blocks["Title"].in_table
+    assert blocks["Subscribe"].in_semantic == "form"  # the nearest one wins
+    assert blocks["item"].depth == blocks["Title"].depth + 1
 
 
 def _prose(words: str) -> str:

@@ -30,7 +30,7 @@ def test_a_glued_insert_is_a_labelled_piece_of_an_unlabelled_line() -> None:
         (u, lab) for u, lab, _ in rows if not u.piece and u.text.startswith("By AcmeData")
     ]
     assert len(glued_line) == 1 and glued_line[0][1] == UNKNOWN
-    pieces = {u.text: (lab, kind) for u, lab, kind in rows if u.piece and u.index == 1}
+    pieces = {u.text: (lab, kind) for u, lab, kind in rows if u.piece and u.line == 1}
     assert pieces["By AcmeData"] == (1, "lead_gen")
     assert pieces["In May this year, the regulator acted. It said more."] == (0, None)
 
@@ -42,4 +42,4 @@ def test_training_lines_are_the_lines_clean_scores() -> None:
     units = build_units([("d", [doc])])
     line_texts = [u.text for u in units.units if not u.piece]
     assert line_texts == [text[span.start : span.end] for span in prepared.lines]
-    assert [u.count for u in units.units if not u.piece] == [len(prepared.lines)] * len(line_texts)
+    assert [u.lines for u in units.units if not u.piece] == [len(prepared.lines)] * len(line_texts)
