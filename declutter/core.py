@@ -146,58 +146,60 @@ def decide(
             parts.append(Part(line, line_score, True))
             removed_units.append(row)
         elif max(piece_scores) < cut:  # no edge piece to cut: kept whole
-            parts.append(Part(line, line_score, False))
+            parts.append(Part(line, _kept_score(piece_scores, line_score, threshold), False))
         else:
-            parts.extend(
-                _split_line(
-                    doc.source,
-                    line,
-                    line_score,
-                    edges,
-                    piece_scores,
-                    n_pieces,
-                    cut,
-                    row,
-                    removed_units,
-                )
-            )
+            scored = _ScoredLine(line, line_score, edges, piece_scores, n_pieces, row)
+            parts.extend(_split_line(doc.source, scored, threshold, cut, removed_units))
         row += 1 + len(edges)
     return parts, removed_units
 
 
+class _ScoredLine(NamedTuple):
+    """A line of several pieces with its scores, as :func:`_split_line` needs it."""
+
+    span: Span
+    score: float
+    edges: Sequence[tuple[int, Span]]  # its strippable edge pieces, (position, span)
+    piece_scores: list[float]  # the edge pieces' scores, in the same order
+    n_pieces: int
+    row: int  # the line's unit number; its edge pieces follow it
+
+
 def _split_line(
-    source: str,
-    line: Span,
-    line_score: float,
-    edges: Sequence[tuple[int, Span]],
-    piece_scores: list[float],
-    n_pieces: int,
-    cut: float,
-    row: int,
-    removed_units: list[int],
+    source: str, line: _ScoredLine, threshold: float, cut: float, removed_units: list[int]
 ) -> list[Part]:
     """Cut a kept line's insert pieces off its ends; the middle stays as one kept part."""
-    head, tail = _strip_edges(edges, piece_scores, n_pieces, cut)
-    unit_of = {span: row + 1 + k for k, (_, span) in enumerate(edges)}
+    head, tail = _strip_edges(line.edges, line.piece_scores, line.n_pieces, cut)
+    unit_of = {span: line.row + 1 + k for k, (_, span) in enumerate(line.edges)}
     out: list[Part] = [Part(span, score, True) for span, score in head]
     removed_units.extend(unit_of[span] for span, _ in head)
-    kept_start = head[-1][0].end if head else line.start
-    kept_end = tail[0][0].start if tail else line.end
+    kept_start = head[-1][0].end if head else line.span.start
+    kept_end = tail[0][0].start if tail else line.span.end
     while kept_start < kept_end and source[kept_start].isspace():
         kept_start += 1
     while kept_end > kept_start and source[kept_end - 1].isspace():
         kept_end -= 1
     if kept_start < kept_end:
-        kept_score = line_score if not (head or tail) else _middle_score(piece_scores, line_score)
+        if head or tail:  # what is left: the most content-like of the line and its pieces
+            kept_score = min([*line.piece_scores, line.score])
+        else:
+            kept_score = _kept_score(line.piece_scores, line.score, threshold)
         out.append(Part(Span(kept_start, kept_end), kept_score, False))
     out.extend(Part(span, score, True) for span, score in tail)
     removed_units.extend(unit_of[span] for span, _ in tail)
     return out
 
 
-def _middle_score(piece_scores: list[float], line_score: float) -> float:
-    """Score of what is kept after a cut: the lowest piece score (the most content-like)."""
-    return min([*piece_scores, line_score])
+def _kept_score(piece_scores: list[float], line_score: float, threshold: float) -> float:
+    """The score reported for a kept line of several pieces (or what is left of it after a
+    cut): its own score, unless that reaches the threshold; then the lowest of its edge
+    pieces' scores, the content-like evidence it was kept for.
+
+    This makes the threshold mean what it says for every segment: a removed segment's score
+    is at or above it, a kept segment's below it (such a line is kept because it, or one of
+    its edge pieces, scored below the threshold).
+    """
+    return line_score if line_score < threshold else min(piece_scores)
 
 
 def finish(

@@ -1,0 +1,54 @@
+"""The threshold means what it says: a segment is removed exactly when its score is at or
+above the threshold that was applied, at every threshold, for text and for pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import declutter
+from declutter.training.data import read_jsonl
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXTS = [doc.render()[0] for doc in list(read_jsonl(ROOT / "training_data" / "test.jsonl"))[:40]]
+PAGES = [
+    path.read_bytes()
+    for path in sorted((ROOT / "training_data/authoring/pages").glob("*.html"))[:4]
+]
+
+
+def disagreements(result: declutter.Cleaned) -> list[tuple[str, float, bool]]:
+    return [
+        (s.text[:40], s.score, s.removed)
+        for s in result.segments
+        if s.removed != (s.score >= result.threshold)
+    ]
+
+
+@settings(max_examples=12, deadline=None)
+@given(threshold=st.floats(min_value=0.0, max_value=1.0))
+def test_every_text_segment_is_removed_exactly_at_or_above_the_threshold(threshold) -> None:
+    for result in declutter.clean_many(TEXTS, threshold=threshold):
+        assert result.threshold == threshold
+        assert disagreements(result) == []
+
+
+@pytest.mark.parametrize("threshold", [None, 0.5, 0.9, 0.97])
+def test_every_page_segment_is_removed_exactly_at_or_above_the_threshold(threshold) -> None:
+    for result in declutter.clean_html_many(PAGES, threshold=threshold):
+        assert disagreements(result) == []
+
+
+def test_a_line_kept_for_its_content_like_piece_reports_that_pieces_score() -> None:
+    """A line whose own score reaches the threshold, kept whole because one of its edge
+    pieces reads as content, reports the lower score (it would contradict its decision)."""
+    checked = 0
+    for text in TEXTS:
+        result = declutter.clean(text, threshold=0.3)
+        for segment in result.kept:
+            assert segment.score < 0.3
+            checked += 1
+    assert checked > 100
