@@ -10,7 +10,7 @@ These are the promises a batch job relies on when nobody looks at the output:
 * ``result.text`` is the kept segments joined by the rule documented on ``Cleaned.text``;
 * determinism: the same input and model give the same result, in another process too;
 * stability, as far as it holds (``test_cleaning_the_cleaned_text_again``; why no more:
-  docs/guarantees.md): a pass that removes nothing is a fixed point, and a second pass
+  the README's Guarantees): a pass that removes nothing is a fixed point, and a second pass
   never adds or rewrites text.
 """
 
@@ -237,7 +237,7 @@ def test_results_are_the_same_in_another_process() -> None:
 @settings(SETTINGS, max_examples=25)
 @given(any_text)
 def test_cleaning_the_cleaned_text_again(text: str) -> None:
-    """What holds when cleaned text is cleaned again (docs/guarantees.md says why no more):
+    """What holds when cleaned text is cleaned again (the README's Guarantees say why no more):
 
     * a pass that removes nothing is a fixed point: scores depend on the lines' texts and
       order, not on the whitespace between them, so the second pass sees the same lines;
