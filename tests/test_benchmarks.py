@@ -487,8 +487,9 @@ def test_a_run_on_the_test_part_of_a_made_up_corpus(tmp_path):
     from declutter.training.corpora import split_parts
 
     write_article_body_corpus(tmp_path, "postlight_fixtures", postlight_pages(12))
+    c4 = run.peers.available_peers(["c4"])[0]  # [] without datatrove (a plain dev install)
     results = run.run_benchmark(
-        tmp_path, ["postlight_fixtures"], None, ["declutter", "c4"],
+        tmp_path, ["postlight_fixtures"], None, ["declutter", *c4],
         log=lambda message: None, speed=False, split="test",
     )  # fmt: skip
     test_part = [i for i, part in split_parts("postlight_fixtures", tmp_path).items()
