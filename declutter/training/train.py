@@ -49,7 +49,7 @@ class TrainConfig:
     #: Content recall (characters) the threshold must keep, out of fold, on our own data ...
     target_content_recall: float = 0.997
     #: ... and on each public corpus, whose labels are noisier. Both keep a margin over the
-    #: issue's targets (0.995 and 0.98): out-of-fold recall on the data trained on came out
+    #: targets we aim for (0.995 and 0.98): out-of-fold recall on the data trained on came out
     #: 0.5 points (own test sources) to 4 points (unseen corpora' pages) above what the same
     #: threshold kept on data never trained on, and content recall comes first.
     target_corpus_content_recall: float = 0.985
