@@ -48,6 +48,10 @@ _SENTENCE_STARTERS = frozenset(
 )
 #: Names whose inner capital happens to start a sentence-starter word ("Linked|In").
 _CAMEL_CASE_NAMES = frozenset({"linkedin", "thein", "wein", "mein", "sein", "dein", "kein"})
+#: The longest word of either set: a longer stretch of text cannot be one of them, because
+#: ``str.lower`` never shortens a string (it may lengthen one: "İ" lowers to two code points).
+_LONGEST_STARTER = max(map(len, _SENTENCE_STARTERS))
+_LONGEST_CAMEL_CASE_NAME = max(map(len, _CAMEL_CASE_NAMES))
 MAX_PIECES_PER_SIDE = 2
 
 
@@ -79,11 +83,19 @@ def _glue_cut(text: str, token: re.Match[str], cuts: list[int]) -> int | None:
     "AcmeDataIn" has two candidates ("Acme|DataIn" and "AcmeData|In"); only the second
     leaves a word that starts sentences ("In"), so it is the cut. Tokens such as "iPhone",
     "YouTube" or "McDonald" leave no such word and are not cut.
+
+    Only the few characters that can form such a word are read: a glued run such as
+    "fooBarfooBar..." is one token with a candidate every few characters, and reading the
+    rest of the token for each of them made splitting quadratic in the line's length.
     """
-    if token.group().lower() in _CAMEL_CASE_NAMES:
+    end = token.end()
+    if end - token.start() <= _LONGEST_CAMEL_CASE_NAME and (
+        token.group().lower() in _CAMEL_CASE_NAMES
+    ):
         return None
-    for cut in cuts:
-        if text[cut : token.end()].lower() in _SENTENCE_STARTERS:
+    first = bisect.bisect_left(cuts, end - _LONGEST_STARTER)  # cuts are in order
+    for cut in cuts[first:]:
+        if text[cut:end].lower() in _SENTENCE_STARTERS:
             return cut
     return None
 
