@@ -523,7 +523,8 @@ def _soup_tree(text: str) -> BeautifulSoup:
         return BeautifulSoup(text, "html.parser")
 
 
-def _prepare(markup: str | bytes, encoding: str | None) -> str:
+def _prepare(markup: str | bytes, encoding: str | None, annotation_attr: str | None = None) -> str:
+    """The page as text the parsers can take in time linear in its length."""
     if isinstance(markup, (bytes, bytearray)):
         text = decode_html(bytes(markup), encoding)
     else:
@@ -533,9 +534,37 @@ def _prepare(markup: str | bytes, encoding: str | None) -> str:
     # libxml2 drops everything after ``</html>``; browsers move it into the body, and so do
     # we by removing the end tags (the parser closes the elements itself at the end).
     text = _DOCUMENT_END_TAGS.sub(" ", text)
+    # libxml2 compares each attribute's name with every earlier one of the same tag.
+    keep = _READ_ATTRIBUTES | ({annotation_attr.lower()} if annotation_attr else set())
+    text = _thin_crowded_tags(text, keep)
     # <noscript> is dropped anyway; cutting it out first also stops a tag left open inside it
     # (``<noscript><div></noscript>``, common) from swallowing the rest of the page.
     return _cut_noscript(text) if "<noscript" in text or "<NOSCRIPT" in text else text
+
+
+def _thin_crowded_tags(text: str, keep: frozenset[str]) -> str:
+    """Drop the attributes of a start tag beyond the first :data:`MAX_ATTRIBUTES`, except
+    those named in ``keep`` (lower-case names: the ones the walk reads).
+
+    Why: libxml2 checks every attribute of a tag against all the tag's earlier ones for a
+    duplicate, so one element with 40,000 attributes took 4 to 11 s to parse. Real tags have
+    a few dozen at most, so no real page changes. A crowded tag is read attribute by
+    attribute from where the search found it, and the search resumes after it: linear.
+    """
+    pieces: list[str] = []
+    position = 0
+    while (crowded := _CROWDED_TAG.search(text, position)) is not None:
+        pieces.append(text[position : crowded.end(1)])  # up to the end of the tag's name
+        position, count = crowded.end(1), 0
+        while (attribute := _ONE_ATTRIBUTE.match(text, position)) is not None:
+            count += 1
+            if count <= MAX_ATTRIBUTES or attribute.group(1).lower() in keep:
+                pieces.append(attribute.group())
+            position = attribute.end()
+    if not pieces:  # every real page: one scan, no copy
+        return text
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def _cut_noscript(text: str) -> str:
@@ -562,6 +591,21 @@ def _cut_noscript(text: str) -> str:
     return "".join(pieces)
 
 
+#: Attributes past this count in one start tag are dropped (see :func:`_thin_crowded_tags`).
+MAX_ATTRIBUTES = 1_000
+#: Attributes the walk reads, kept wherever they stand in a crowded tag.
+_READ_ATTRIBUTES = frozenset({"class", "id", "style", "hidden", "aria-hidden", "role"})
+#: One attribute as libxml2 reads it, close enough to count them: whitespace (or a stray
+#: "/"), a name, and an optional value, quoted or not. Names and unquoted values exclude "<"
+#: and "/" so that a match is unambiguous and never runs on into the next tag.
+_ATTRIBUTE_NAME = r"""[^\s/>="'<]+"""
+_ATTRIBUTE_VALUE = r"""(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s/>"'<]+))?"""
+_ONE_ATTRIBUTE = re.compile(rf"[\s/]+({_ATTRIBUTE_NAME}){_ATTRIBUTE_VALUE}")  # 1: the name
+#: A start tag (group 1: "<" and its name) with more than MAX_ATTRIBUTES attributes.
+_CROWDED_TAG = re.compile(
+    r"""(<[A-Za-z][^\s/>"'<=]*)"""
+    rf"(?:[\s/]+{_ATTRIBUTE_NAME}{_ATTRIBUTE_VALUE}){{{MAX_ATTRIBUTES + 1}}}"
+)
 _NOSCRIPT_OPEN = re.compile(r"<noscript\b", re.IGNORECASE)
 _NOSCRIPT_CLOSE = re.compile(r"</noscript\s*>", re.IGNORECASE)
 _DOCUMENT_END_TAGS = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
@@ -589,7 +633,7 @@ def annotated_blocks(
     to the number of non-space characters of block ``i`` under it. Without
     ``annotation_attr`` the second list is empty. The attribute never reaches the features.
     """
-    text = _prepare(markup, encoding)
+    text = _prepare(markup, encoding, annotation_attr)
     builder = _BlockBuilder(track_annotations=annotation_attr is not None)
     root = _lxml_tree(text)
     if root is not None:

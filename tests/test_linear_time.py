@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -190,3 +191,34 @@ def test_main_region_reads_each_element_a_bounded_number_of_times() -> None:
     marks = [block.html["main_region"] for block in builder.blocks]
     assert marks.count("in") == depth // 2  # the deepest element with half the prose
     assert CountingList.reads <= 4 * depth
+
+
+# --------------------------------------------------------------------------- attributes
+
+
+def test_a_crowded_tag_reaches_the_parser_with_a_bounded_number_of_attributes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """libxml2 checks each attribute against all earlier ones of its tag: 40,000 took 11 s.
+    The attributes the walk reads still count, wherever they stand."""
+    trees = []
+    parse = html._lxml_tree
+    monkeypatch.setattr(html, "_lxml_tree", lambda text: trees.append(parse(text)) or trees[-1])
+    names = " ".join(f'data-a{i}="{i}"' for i in range(5_000))
+    page = (
+        f"<div {names} class='promo-box' hidden>Hidden text</div>"
+        f"<p {names} ROLE=navigation id=articleBody>Shown text</p><p a b>Plain</p>"
+    )
+    blocks = html.page_blocks(page)
+    assert [block.text for block in blocks] == ["Shown text", "Plain"]
+    assert blocks[0].html["class_words"] == "article body"
+    assert blocks[0].html["in_semantic"] == "nav"
+    paragraph = trees[0].find(".//p")
+    assert len(paragraph.attrib) <= 1_000 + 2
+
+
+def test_tags_of_up_to_a_thousand_attributes_are_left_alone() -> None:
+    tag = "<div " + " ".join(f"a{i}='x > y'" for i in range(1_000)) + ">text</div>"
+    assert html._thin_crowded_tags(tag, frozenset()) == tag
+    longer = tag.replace("<div ", "<div b=1 ")
+    assert html._thin_crowded_tags(longer, frozenset()) == longer.replace(" a999='x > y'", "")
