@@ -704,16 +704,18 @@ def _tag_end(text: str, position: int) -> int:
 MAX_ATTRIBUTES = 1_000
 #: Attributes the walk reads, kept wherever they stand in a crowded tag.
 _READ_ATTRIBUTES = frozenset({"class", "id", "style", "hidden", "aria-hidden", "role"})
-#: One attribute as libxml2 reads it, close enough to count them: whitespace (or a stray
-#: "/"), a name, and an optional value, quoted or not. Names and unquoted values exclude "<"
-#: and "/" so that a match is unambiguous and never runs on into the next tag.
+#: One attribute as libxml2 reads it, close enough to count them: whitespace or a stray "/"
+#: (or nothing, right after a quoted value: 'a="1"b="2"' is two), a name, and an optional
+#: value, quoted or not. Names and unquoted values exclude "<" and "/" so that a match is
+#: unambiguous and never runs on into the next tag.
+_ATTRIBUTE_GAP = r"""(?:[\s/]+|(?<=["']))"""
 _ATTRIBUTE_NAME = r"""[^\s/>="'<]+"""
 _ATTRIBUTE_VALUE = r"""(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s/>"'<]+))?"""
-_ONE_ATTRIBUTE = re.compile(rf"[\s/]+({_ATTRIBUTE_NAME}){_ATTRIBUTE_VALUE}")  # 1: the name
+_ONE_ATTRIBUTE = re.compile(rf"{_ATTRIBUTE_GAP}({_ATTRIBUTE_NAME}){_ATTRIBUTE_VALUE}")  # 1: name
 #: A start tag (group 1: "<" and its name) with more than MAX_ATTRIBUTES attributes.
 _CROWDED_TAG = re.compile(
     r"""(<[A-Za-z][^\s/>"'<=]*)"""
-    rf"(?:[\s/]+{_ATTRIBUTE_NAME}{_ATTRIBUTE_VALUE}){{{MAX_ATTRIBUTES + 1}}}"
+    rf"(?:{_ATTRIBUTE_GAP}{_ATTRIBUTE_NAME}{_ATTRIBUTE_VALUE}){{{MAX_ATTRIBUTES + 1}}}"
 )
 #: Where a page may need :func:`_cut_noscript`.
 _SPECIAL_OPEN = re.compile(r"<(?:noscript|plaintext)\b", re.IGNORECASE)
