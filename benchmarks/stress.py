@@ -1,26 +1,40 @@
-"""Big and hostile inputs: time and peak memory of one ``clean()`` call, at several sizes.
+"""Big and hostile inputs: time, peak memory and outcome of one ``clean()`` or
+``clean_html()`` call per row.
 
 Why a benchmark and not a test: the figures depend on the machine, so they are reported, not
-asserted. What matters is the *shape*: seconds and memory per megabyte should stay flat as the
-input doubles (linear growth). A case that does not finish within ``--timeout`` is reported as
-such, which is itself the finding (something in it is super-linear).
+asserted (the tests check the same steps by structure: ``tests/test_linear_time.py``). What
+matters is the *shape*: within a family, seconds and memory should grow like the input (a
+tenfold input, about tenfold time), and every row should end with the outcome it should have.
+A case that does not finish within ``--timeout`` is reported as such, which is itself the
+finding (something in it is super-linear).
 
-Each measurement runs in a fresh child process, so peak memory (the child's maximum resident
-set size) is not polluted by earlier cases, and a runaway case can be killed. The child loads
-the model and cleans a short text first; that baseline is reported next to the peak.
+Each measurement runs in a fresh child process, so its peak memory (the child's maximum
+resident set size, from ``resource.getrusage``) is not polluted by earlier cases, and a
+runaway case can be killed. The child loads the model and cleans a short text first; what it
+holds then, with the input built, is the *baseline*, reported next to the peak.
 
-Cases (sizes double up to the one the reliability issue names):
+Families (one row per size; see :data:`CASES`):
 
-* ``single_line``: real prose joined into one line with no breaks, up to 10 MB;
-* ``tiny_paragraphs``: up to 100,000 one-to-three-word paragraphs;
-* ``big_document``: real articles repeated, blank-line separated, up to 50 MB;
-* ``deep_html``: ``clean_html()`` of ``<div>`` nested up to 100,000 deep, text at every level.
+* ``glued_run``: ``"fooBar" * N``, one line that is one long token full of glue candidates;
+* ``single_line``: real prose joined into one line with no breaks (up to 10 MB);
+* ``tiny_lines``: ``"a\n" * N``, a million one-character lines;
+* ``tiny_paragraphs``: one-to-three-word paragraphs;
+* ``big_document``: real articles repeated, blank-line separated (up to 50 MB);
+* ``nested_prose``: ``("<div>" + P) * N`` with a 200-character prose paragraph P;
+* ``deep_html``: ``<div>`` nested up to 100,000 deep, a word at every level;
+* ``crowded_tag``, ``crowded_tag_glued``: one element with 40,000 attributes (separated by
+  spaces; or written ``a0="0"a1="1"...``, which libxml2 also reads as separate attributes);
+* ``noscript_in_comment``: a page whose ``<!-- <noscript> -->`` comment comes before all
+  its paragraphs and a ``</noscript>`` after them (outcome: how many paragraphs reach
+  ``result.source``);
+* ``hidden_markup``: MathML, SVG text, object fallbacks, noframes, plaintext... repeated
+  (outcome: visible words that reach ``result.source``, and markup that leaks into it).
 
 Usage::
 
-    python benchmarks/stress.py                   # all cases, writes results/stress.md
-    python benchmarks/stress.py --quick           # smaller sizes (minutes, not hours)
-    python benchmarks/stress.py --cases deep_html --timeout 120
+    python benchmarks/stress.py                   # every family, writes results/stress.md
+    python benchmarks/stress.py --quick           # smaller sizes (a minute or two)
+    python benchmarks/stress.py --cases deep_html nested_prose --timeout 120
 """
 
 from __future__ import annotations
@@ -29,6 +43,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import subprocess
 import sys
@@ -42,26 +57,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "stress.md"
 TRAINING_TEXT = ROOT / "training_data" / "train.jsonl"
 MB = 1_000_000
-
-#: Sizes per case: the largest is the one issue 5 names; each step halves it.
-FULL_SIZES = {
-    "single_line": (1_250_000, 2_500_000, 5_000_000, 10_000_000),
-    "tiny_paragraphs": (12_500, 25_000, 50_000, 100_000),
-    "big_document": (6_250_000, 12_500_000, 25_000_000, 50_000_000),
-    "deep_html": (12_500, 25_000, 50_000, 100_000),
-}
-QUICK_SIZES = {
-    "single_line": (250_000, 500_000, 1_000_000),
-    "tiny_paragraphs": (5_000, 10_000, 20_000),
-    "big_document": (1_000_000, 2_000_000, 4_000_000),
-    "deep_html": (5_000, 10_000, 20_000),
-}
-SIZE_UNIT = {
-    "single_line": "chars",
-    "tiny_paragraphs": "paragraphs",
-    "big_document": "chars",
-    "deep_html": "levels",
-}
+#: What a regenerated report keeps of the old one: everything from this heading on.
+HISTORY_HEADING = "## Earlier runs"
 
 
 # --------------------------------------------------------------------------- inputs
@@ -98,12 +95,113 @@ def deep_html(depth: int) -> str:
     return f"<html><body>{opening}{'</div>' * depth}</body></html>"
 
 
-BUILDERS: dict[str, Callable[[int], str]] = {
-    "single_line": single_line,
-    "tiny_paragraphs": tiny_paragraphs,
-    "big_document": big_document,
-    "deep_html": deep_html,
+def glued_run(size: int) -> str:
+    return "fooBar" * (size // 6)
+
+
+def tiny_lines(count: int) -> str:
+    return "a\n" * count
+
+
+#: An ordinary prose paragraph of 200 characters (every one counts as the page's prose).
+PROSE = (
+    "The council met on Monday to discuss the budget for the coming year, and after a long "
+    "debate the members agreed that the roads and the old bridge needed repairs before winter."
+)[:200]
+
+
+def nested_prose(count: int) -> str:
+    return ("<div>" + PROSE) * count
+
+
+def crowded_tag(count: int) -> str:
+    names = " ".join(f'data-a{i}="{i}"' for i in range(count))
+    return f"<html><body><div {names} class='story'><p>{PROSE}</p></div></body></html>"
+
+
+def crowded_tag_glued(count: int) -> str:
+    return crowded_tag(count).replace('" data-a', '"data-a')
+
+
+def noscript_in_comment(count: int) -> str:
+    paragraphs = "".join(
+        f"<p>Paragraph p{i}x of the article, with a sentence.</p>" for i in range(count)
+    )
+    return f"<html><body><!-- <noscript> -->{paragraphs}<noscript>tracking</noscript></body></html>"
+
+
+#: Fragments around a visible word ``{w}``; ``{h}`` marks a word no reader sees.
+HIDDEN_MARKUP = (
+    "<p>Let <math><mi>{w}</mi><annotation>{h}</annotation></math> hold.</p>"
+    "<figure><svg><title>{h}</title><text>{w}</text><desc>{h}</desc></svg></figure>"
+    "<p><object data='x.swf'>{w}</object></p><noframes><p>{h}</p></noframes>"
+    "<noembed><b>{h}</b></noembed><p title='<noscript>'>{w}</p>"
+    "<script>var s = '<noscript>';</script><p>{w}</p><noscript><div>{h}</noscript>"
+)
+
+
+def hidden_markup(count: int) -> str:
+    parts = []
+    for i in range(count):
+        fragment = HIDDEN_MARKUP
+        for k in range(fragment.count("{w}")):
+            fragment = fragment.replace("{w}", f"w{i}x{k}x", 1)
+        parts.append(fragment.replace("{h}", "ghost"))
+    return "<html><body>" + "".join(parts) + "<plaintext><b>wlastx</b>"
+
+
+# --------------------------------------------------------------------------- outcomes
+
+
+def segments_outcome(data: str, result: Any) -> str:
+    return f"{len(result.segments):,} segments, {len(result.removed):,} removed"
+
+
+def paragraphs_outcome(data: str, result: Any) -> str:
+    expected = len(re.findall(r"\bp\d+x\b", data))
+    found = len(re.findall(r"\bp\d+x\b", result.source))
+    verdict = "all" if found == expected else f"LOST {expected - found:,} of"
+    return f"{verdict} {expected:,} paragraphs in source"
+
+
+def visible_outcome(data: str, result: Any) -> str:
+    expected = re.findall(r"\bw(?:\d+x\d+|last)x\b", data)
+    found = re.findall(r"\bw(?:\d+x\d+|last)x\b", result.source)
+    lost = len(expected) - len(found)
+    leaked = len(re.findall(r"[<>]", result.source)) + result.source.count("ghost")
+    words = "all" if not lost and found == expected else f"LOST {lost:,} of"
+    return f"{words} {len(expected):,} visible words in order; {leaked:,} markup leaks"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One input family: how to build it, which call cleans it, and what outcome to show."""
+
+    build: Callable[[int], str]
+    unit: str
+    full: tuple[int, ...]
+    quick: tuple[int, ...]
+    html: bool = False
+    outcome: Callable[[str, Any], str] = segments_outcome
+
+
+CASES: dict[str, Case] = {
+    "glued_run": Case(glued_run, "chars", (100_000, 1_000_000, 10_000_000), (100_000, 1_000_000)),
+    "single_line": Case(single_line, "chars", (10_000_000,), (1_000_000,)),
+    "tiny_lines": Case(tiny_lines, "lines", (1_000_000,), (100_000,)),
+    "tiny_paragraphs": Case(tiny_paragraphs, "paragraphs", (100_000,), (10_000,)),
+    "big_document": Case(big_document, "chars", (10_000_000, 50_000_000), (2_000_000,)),
+    "nested_prose": Case(nested_prose, "divs", (4_000, 32_000), (1_000, 4_000), html=True),
+    "deep_html": Case(deep_html, "levels", (100_000,), (10_000,), html=True),
+    "crowded_tag": Case(crowded_tag, "attributes", (40_000,), (40_000,), html=True),
+    "crowded_tag_glued": Case(crowded_tag_glued, "attributes", (40_000,), (40_000,), html=True),
+    "noscript_in_comment": Case(
+        noscript_in_comment, "paragraphs", (1_000,), (1_000,), True, paragraphs_outcome
+    ),
+    "hidden_markup": Case(hidden_markup, "fragments", (1_000,), (200,), True, visible_outcome),
 }
+#: The builders by family name (what the first version of this script offered).
+BUILDERS: dict[str, Callable[[int], str]] = {name: case.build for name, case in CASES.items()}
 
 
 # --------------------------------------------------------------------------- child
@@ -124,13 +222,14 @@ def unlimited_clean(function: Callable[..., Any], data: str) -> Any:
 
 
 def measure(case: str, size: int) -> dict[str, Any]:
-    """Build the input, clean it once, and report time, memory and output size."""
+    """Build the input, clean it once, and report time, memory and the outcome."""
     import declutter
 
     declutter.clean("Warm-up: the model loads and every lazy import happens here.")
-    data = BUILDERS[case](size)
+    family = CASES[case]
+    data = family.build(size)
     baseline = peak_rss_mb()
-    function = declutter.clean_html if case == "deep_html" else declutter.clean
+    function = declutter.clean_html if family.html else declutter.clean
     started = time.perf_counter()
     result = unlimited_clean(function, data)
     seconds = time.perf_counter() - started
@@ -143,6 +242,7 @@ def measure(case: str, size: int) -> dict[str, Any]:
         "peak_mb": round(peak_rss_mb(), 1),
         "segments": len(result.segments),
         "removed": len(result.removed),
+        "outcome": family.outcome(data, result),
     }
 
 
@@ -204,13 +304,13 @@ def machine() -> str:
 def table_rows(outcomes: list[Outcome]) -> list[str]:
     rows = [
         "| case | size | input chars | seconds | s per M chars | peak MB | MB over baseline "
-        "| MB per M chars | segments |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| outcome |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for outcome in outcomes:
-        size = f"{outcome.size:,} {SIZE_UNIT[outcome.case]}"
+        size = f"{outcome.size:,} {CASES[outcome.case].unit}"
         if outcome.data is None:
-            rows.append(f"| {outcome.case} | {size} | | {outcome.problem} | | | | | |")
+            rows.append(f"| {outcome.case} | {size} | | | | | | {outcome.problem} |")
             continue
         d = outcome.data
         millions = max(d["input_chars"], 1) / MB
@@ -218,9 +318,19 @@ def table_rows(outcomes: list[Outcome]) -> list[str]:
         rows.append(
             f"| {d['case']} | {size} | {d['input_chars']:,} | {d['seconds']:.2f} "
             f"| {d['seconds'] / millions:.2f} | {d['peak_mb']:.0f} | {growth:.0f} "
-            f"| {growth / millions:.0f} | {d['segments']:,} |"
+            f"| {d['outcome']} |"
         )
     return rows
+
+
+def history(path: Path) -> list[str]:
+    """The hand-kept part of an existing report (from :data:`HISTORY_HEADING` on), which a
+    regenerated report carries over: earlier runs and the fixes they measured."""
+    if not path.exists():
+        return []
+    text = path.read_text()
+    at = text.find(HISTORY_HEADING)
+    return [] if at < 0 else ["", text[at:].rstrip(), ""]
 
 
 def write_report(outcomes: list[Outcome], command: str, path: Path) -> None:
@@ -232,23 +342,24 @@ def write_report(outcomes: list[Outcome], command: str, path: Path) -> None:
         "Versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()) + "  ",
         f"Machine: {machine()}",
         "",
-        "One `clean()` (or `clean_html()` for deep_html) call per row, in a fresh process, with "
-        "the size limit lifted. *Peak MB* is the child's maximum resident set size; *MB over "
-        "baseline* subtracts what the process held after loading the model and building the "
-        "input. Linear growth shows as flat *s per M chars* and *MB per M chars* columns "
-        "within a case. Wall times on a shared machine are noisy; compare within a case.",
+        "One `clean()` (`clean_html()` for the HTML families) call per row, in a fresh "
+        "process, with the size limit lifted. *Peak MB* is the child's maximum resident set "
+        "size (`resource.getrusage`); *MB over baseline* subtracts what the process held after "
+        "loading the model and building the input. Within a family, time and memory should "
+        "grow like the input. Wall times on a shared machine are noisy; compare within a "
+        "family. The families are described at the top of `benchmarks/stress.py`.",
         "",
         *table_rows(outcomes),
-        "",
+        *history(path),
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines))
+    path.write_text("\n".join(lines) + "\n")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes")
-    parser.add_argument("--cases", nargs="+", choices=sorted(BUILDERS), default=list(BUILDERS))
+    parser.add_argument("--cases", nargs="+", choices=sorted(CASES), default=list(CASES))
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per measurement")
     parser.add_argument("--output", type=Path, default=RESULTS, help="markdown report to write")
     parser.add_argument("--child", nargs=2, metavar=("CASE", "SIZE"), help=argparse.SUPPRESS)
@@ -262,10 +373,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         print(json.dumps(measure(args.child[0], int(args.child[1]))))
         return 0
-    sizes = QUICK_SIZES if args.quick else FULL_SIZES
     outcomes: list[Outcome] = []
     for case in args.cases:
-        for size in sizes[case]:
+        for size in CASES[case].quick if args.quick else CASES[case].full:
             outcome = run_child(case, size, args.timeout)
             outcomes.append(outcome)
             print(table_rows([outcome])[-1], flush=True)

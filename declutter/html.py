@@ -35,12 +35,32 @@ from .decoding import decode_page
 log = logging.getLogger(__name__)
 
 #: Elements whose content is never visible text (``rt``/``rp``: ruby readings, which would
-#: otherwise be spliced into the base text).
+#: otherwise be spliced into the base text; ``noframes``/``noembed``: fallbacks that browsers
+#: never show, read by libxml2 as raw markup). Not here, because a reader sees their text:
+#: ``math`` (but not its annotations), ``object`` (its fallback content), ``map`` (its links)
+#: and ``svg`` (only the text of its ``<text>`` and ``<foreignObject>`` elements; see
+#: :func:`_foreign_context`); nor ``head``, whose metadata elements are all here: libxml2
+#: keeps an ``<svg>``, ``<object>`` or custom element that follows a head's ``<script>`` in
+#: the head, where a browser moves it to the body and shows it.
 DROPPED_TAGS = frozenset(
     {
-        "script", "style", "noscript", "template", "svg", "math", "head", "iframe", "object",
-        "embed", "canvas", "select", "option", "optgroup", "datalist", "title", "meta", "link",
-        "audio", "video", "source", "track", "map", "frameset", "frame", "rt", "rp",
+        "script", "style", "noscript", "template", "iframe", "embed", "canvas", "select",
+        "option", "optgroup", "datalist", "title", "meta", "link", "base", "audio", "video",
+        "source", "track", "frameset", "frame", "rt", "rp", "noframes", "noembed",
+    }
+)  # fmt: skip
+#: Elements inside ``<svg>`` whose text is drawn on the page (names as parsers give them).
+SVG_TEXT_TAGS = frozenset({"text", "foreignobject"})
+#: MathML's alternative forms of a formula (TeX source...), never drawn.
+MATH_HIDDEN_TAGS = frozenset({"annotation", "annotation-xml"})
+#: HTML elements that end SVG or MathML content in a browser (HTML's "breakout" list): an
+#: ``<svg>`` left open does not hide the rest of the page.
+FOREIGN_BREAKOUT_TAGS = frozenset(
+    {
+        "b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em",
+        "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing",
+        "menu", "meta", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong",
+        "strike", "sub", "sup", "table", "tt", "u", "ul", "var",
     }
 )  # fmt: skip
 
@@ -51,7 +71,7 @@ BLOCK_TAGS = frozenset(
         "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure",
         "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html",
         "legend", "li", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table",
-        "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "noframes", "listing", "plaintext",
+        "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "listing", "plaintext",
         "xmp", "textarea", "output", "search",
     }
 )  # fmt: skip
@@ -167,6 +187,11 @@ class _Context:
     annotation: str | None  # value of the nearest ``annotation_attr`` (corpus loaders only)
     element: int  # number of the element handing down this context (document order)
     block_element: int  # number of the innermost block-level element
+    #: "svg" or "math" inside such content, else ""
+    foreign: str = ""
+    #: text here is not drawn: inside ``<svg>`` but not in one of its SVG_TEXT_TAGS (shapes,
+    #: titles, descriptions), or in a MathML annotation
+    drawing: bool = False
 
 
 class _BlockBuilder:
@@ -192,7 +217,9 @@ class _BlockBuilder:
         return len(self.parents) - 1
 
     def add(self, text: str, context: _Context) -> None:
-        """Append a text node to the current block."""
+        """Append a text node to the current block (unless it is not drawn as text)."""
+        if context.drawing:
+            return
         self._pieces.append(text)
         if self._context is None:
             self._context = context
@@ -245,12 +272,15 @@ class _BlockBuilder:
         the root, since two disjoint subtrees cannot both hold more than half (at exactly half
         each, the later wins); element numbers grow in document order, so the deepest is the
         highest-numbered. Text outside every element (a fragment parsed without a root) has
-        the number -1, which then stands for the whole document. Cost: one walk up the
-        ancestors per block, no second traversal of the tree.
+        the number -1, which then stands for the whole document.
+
+        Cost: linear in elements plus blocks. Walking up the ancestors once per block was
+        quadratic on deep pages (a chain of 32,000 ``<div>``s, each with a paragraph, took
+        a minute), so the counts are summed bottom-up (:func:`_subtree_sums`) and the region's
+        subtree is found top-down (:func:`_inside`), each in one pass over the elements.
         """
-        parents = self.parents
-        prose = [0] * len(parents)
-        prose_blocks = [0] * len(parents)
+        own_prose = [0] * len(self.parents)
+        own_blocks = [0] * len(self.parents)
         total = 0
         count = 0
         for block, element, chars in zip(self.blocks, self._block_elements, self._block_chars):
@@ -258,27 +288,54 @@ class _BlockBuilder:
                 continue
             total += chars
             count += 1
-            while element >= 0:
-                prose[element] += chars
-                prose_blocks[element] += 1
-                element = parents[element]
+            if element >= 0:
+                own_prose[element] += chars
+                own_blocks[element] += 1
         if not total:
             return
+        prose = _subtree_sums(self.parents, own_prose)
+        prose_blocks = _subtree_sums(self.parents, own_blocks)
         least_blocks = min(2, count)
         region = max(
             (
                 element
-                for element in range(len(parents))
+                for element in range(len(self.parents))
                 if prose[element] >= total * MAIN_REGION_SHARE
                 and prose_blocks[element] >= least_blocks
             ),
             default=-1,
         )
+        inside = _inside(self.parents, region)
         for number, (block, element) in enumerate(zip(self.blocks, self._block_elements)):
-            while element > region:  # ancestors have smaller numbers
-                element = parents[element]
-            where = "in" if element == region else "out"
+            in_region = region < 0 or (element >= 0 and inside[element])
+            where = "in" if in_region else "out"
             self.blocks[number] = HtmlBlock(block.text, replace(block.html, main_region=where))
+
+
+def _subtree_sums(parents: list[int], own: list[int]) -> list[int]:
+    """Each element's ``own`` value plus those of all its descendants.
+
+    Why one backward pass suffices: a parent is numbered before its children (document
+    order), so by the time an element's total is passed up, every descendant has been added.
+    """
+    sums = list(own)
+    for element in range(len(parents) - 1, -1, -1):
+        parent = parents[element]
+        if parent >= 0:
+            sums[parent] += sums[element]
+    return sums
+
+
+def _inside(parents: list[int], region: int) -> list[bool]:
+    """Whether each element is ``region`` or one of its descendants (all False for -1).
+
+    One forward pass: a parent is numbered before its children, so its answer is known.
+    """
+    inside = [False] * len(parents)
+    for element in range(max(region, 0), len(parents)):
+        parent = parents[element]
+        inside[element] = element == region or (parent >= 0 and inside[parent])
+    return inside
 
 
 def _visible_length(text: str) -> int:
@@ -336,7 +393,10 @@ def _child_context(
         semantic = name
     elif attrs and "role" in attrs:
         semantic = ROLE_TO_SEMANTIC.get(str(attrs["role"]).strip().lower(), semantic)
-    is_block = name in BLOCK_TAGS
+    foreign, drawing = _foreign_context(name, parent)
+    # Each <text> of a drawing is placed on its own, like a block: chart labels do not run
+    # together.
+    is_block = name in BLOCK_TAGS or (parent.foreign == "svg" and name == "text")
     annotation = parent.annotation
     if annotation_attr is not None and attrs and annotation_attr in attrs:
         annotation = str(attrs[annotation_attr]).strip()
@@ -353,7 +413,30 @@ def _child_context(
         annotation=annotation,
         element=element,
         block_element=element if is_block else parent.block_element,
+        foreign=foreign,
+        drawing=drawing,
     )
+
+
+def _foreign_context(name: str, parent: _Context) -> tuple[str, bool]:
+    """Whether an element is SVG or MathML content ("svg", "math" or "") and whether its
+    text is left undrawn, as a browser shows them.
+
+    Why: an SVG chart's labels and a formula's symbols are text a reader sees, while the
+    shapes, titles and annotations around them are not; and an HTML element such as ``<p>``
+    ends foreign content, so an ``<svg>`` that is never closed hides nothing after it.
+    """
+    if name == "svg":
+        return "svg", True
+    if name == "math":
+        return "math", False
+    if not parent.foreign or name in FOREIGN_BREAKOUT_TAGS:
+        return "", False
+    if parent.foreign == "svg" and name in SVG_TEXT_TAGS:
+        return ("" if name == "foreignobject" else "svg"), False
+    if parent.foreign == "math" and name in MATH_HIDDEN_TAGS:
+        return "math", True
+    return parent.foreign, parent.drawing
 
 
 _ROOT_CONTEXT = _Context(-1, (), False, "", "body", 0, (), False, None, -1, -1)
@@ -386,7 +469,7 @@ def _walk_lxml(root: Any, builder: _BlockBuilder, annotation_attr: str | None) -
         child_context = _child_context(
             name, attrs, context, annotation_attr, builder.enter(context.element)
         )
-        if name in BLOCK_TAGS:
+        if child_context.block_element == child_context.element:  # a block-level element
             builder.flush()
             stack.append((_FLUSH, None, None))
         stack.extend((_ENTER, child, child_context) for child in reversed(node))
@@ -413,7 +496,7 @@ def _walk_soup(soup: Any, builder: _BlockBuilder, annotation_attr: str | None) -
             child_context = _child_context(
                 name, attrs, context, annotation_attr, builder.enter(context.element)
             )
-            if name in BLOCK_TAGS:
+            if child_context.block_element == child_context.element:  # a block-level element
                 builder.flush()
                 stack.append((_FLUSH, None, None))
             stack.extend((_ENTER, child, child_context) for child in reversed(node.contents))
@@ -452,7 +535,8 @@ def _soup_tree(text: str) -> BeautifulSoup:
         return BeautifulSoup(text, "html.parser")
 
 
-def _prepare(markup: str | bytes, encoding: str | None) -> str:
+def _prepare(markup: str | bytes, encoding: str | None, annotation_attr: str | None = None) -> str:
+    """The page as text the parsers can take in time linear in its length."""
     if isinstance(markup, (bytes, bytearray)):
         text = decode_page(bytes(markup), encoding)
     else:
@@ -462,36 +546,167 @@ def _prepare(markup: str | bytes, encoding: str | None) -> str:
     # libxml2 drops everything after ``</html>``; browsers move it into the body, and so do
     # we by removing the end tags (the parser closes the elements itself at the end).
     text = _DOCUMENT_END_TAGS.sub(" ", text)
+    # libxml2 compares each attribute's name with every earlier one of the same tag.
+    keep = _READ_ATTRIBUTES | ({annotation_attr.lower()} if annotation_attr else set())
+    text = _thin_crowded_tags(text, keep)
     # <noscript> is dropped anyway; cutting it out first also stops a tag left open inside it
     # (``<noscript><div></noscript>``, common) from swallowing the rest of the page.
-    return _cut_noscript(text) if "<noscript" in text or "<NOSCRIPT" in text else text
+    return _cut_noscript(text)
 
 
-def _cut_noscript(text: str) -> str:
-    """Replace every ``<noscript ...>...</noscript>`` element with a space, in linear time.
+def _thin_crowded_tags(text: str, keep: frozenset[str]) -> str:
+    """Drop the attributes of a start tag beyond the first :data:`MAX_ATTRIBUTES`, except
+    those named in ``keep`` (lower-case names: the ones the walk reads).
 
-    Why not one regex with a lazy ``.*?``: from every ``<noscript>`` that is never closed it
-    would rescan the rest of the page, which is quadratic on a hostile page. Here each search
-    resumes where the previous one ended, and a missing ``>`` or closing tag ends the scan:
-    an element that opens later could not be complete either.
+    Why: libxml2 checks every attribute of a tag against all the tag's earlier ones for a
+    duplicate, so one element with 40,000 attributes took 4 to 11 s to parse. Real tags have
+    a few dozen at most, so no real page changes. A crowded tag is read attribute by
+    attribute from where the search found it, and the search resumes after it: linear.
     """
     pieces: list[str] = []
     position = 0
-    while (opening := _NOSCRIPT_OPEN.search(text, position)) is not None:
-        tag_end = text.find(">", opening.end())
-        if tag_end < 0:
-            break
-        closing = _NOSCRIPT_CLOSE.search(text, tag_end + 1)
-        if closing is None:
-            break
-        pieces.append(text[position : opening.start()])
-        pieces.append(" ")
-        position = closing.end()
+    while (crowded := _CROWDED_TAG.search(text, position)) is not None:
+        pieces.append(text[position : crowded.end(1)])  # up to the end of the tag's name
+        position, count = crowded.end(1), 0
+        while (attribute := _ONE_ATTRIBUTE.match(text, position)) is not None:
+            count += 1
+            if count <= MAX_ATTRIBUTES or attribute.group(1).lower() in keep:
+                pieces.append(attribute.group())
+            position = attribute.end()
+    if not pieces:  # every real page: one scan, no copy
+        return text
     pieces.append(text[position:])
     return "".join(pieces)
 
 
-_NOSCRIPT_OPEN = re.compile(r"<noscript\b", re.IGNORECASE)
+def _cut_noscript(text: str) -> str:
+    """Replace every real ``<noscript ...>...</noscript>`` element with a space, and turn a
+    real ``<plaintext>`` into ``<pre>``, in linear time.
+
+    "Real" means a start tag where a browser would see one: not inside a comment, an
+    attribute value, or the raw text of a ``<script>``, ``<style>``, ``<textarea>``... (a
+    ``<noscript`` there once swallowed the page up to a later ``</noscript>``). So the page
+    is read tag by tag (:func:`_next_tag`) up to its last ``<noscript``/``<plaintext``.
+    ``<plaintext>`` never ends: libxml2 would make the rest of the page one text of raw
+    markup, so it is read as the preformatted block a reader takes it for.
+
+    Each step resumes where the previous one ended, and a tag, comment or raw text that is
+    never closed ends the scan: nothing after it can be a tag. (A lazy ``.*?`` regex would
+    rescan the rest of the page from every unclosed ``<noscript>``: quadratic.)
+    """
+    candidates = [match.start() for match in _SPECIAL_OPEN.finditer(text)]
+    if not candidates:
+        return text
+    last = candidates[-1]
+    pieces: list[str] = []
+    position = 0  # text before this is in pieces
+    scan = 0  # the tokenizer's position: always outside any tag, comment or raw text
+    while scan <= last and (tag := _next_tag(text, scan)) is not None:
+        start, end, name = tag
+        scan = end
+        if name == "noscript":
+            closing = _NOSCRIPT_CLOSE.search(text, end)
+            if closing is None:
+                break
+            pieces += [text[position:start], " "]
+            position = scan = closing.end()
+        elif name == "plaintext":
+            pieces += [text[position:start], "<pre"]
+            position = start + len("<plaintext")
+        elif name in _RAW_TEXT_ENDS:  # its content is text, up to its own end tag
+            closing = _RAW_TEXT_ENDS[name].search(text, end)
+            if closing is None:
+                break
+            scan = closing.start()
+    if not pieces:
+        return text
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _next_tag(text: str, position: int) -> tuple[int, int, str] | None:
+    """The next start tag of a special element (``noscript``, ``plaintext`` or one of
+    :data:`_RAW_TEXT_ENDS`) at or after ``position``, which must be outside any markup, as
+    (start, end, lower-case name). None when there is none, or when a tag or comment runs to
+    the end of the text (nothing after it can be a tag).
+
+    Why the fast skip: every other tag, text and end tag is stepped over by one regex match
+    (:data:`_ORDINARY`); Python sees only comments, declarations and the special tags, not
+    the thousands of ordinary tags of a page.
+    """
+    while True:
+        position = _ORDINARY.match(text, position).end()  # type: ignore[union-attr]
+        opening = _MARKUP_OPEN.match(text, position)
+        if opening is None:  # the end of the text
+            return None
+        name = opening.group(1)
+        if opening.group() == "<!--":
+            closing = _COMMENT_END.search(text, opening.end() - 2)  # "<!-->" is one too
+            if closing is None:
+                return None
+            position = closing.end()
+            continue
+        position = _tag_end(text, opening.end())
+        if position < 0:
+            return None
+        if name is not None and name.lower() in _SPECIAL_TAGS:
+            return opening.start(), position, name.lower()
+
+
+def _tag_end(text: str, position: int) -> int:
+    """Where the tag whose name ends at ``position`` ends (after its ">"), or -1 if never."""
+    rest = _TAG_REST.match(text, position)
+    return rest.end() if rest is not None and rest.group().endswith(">") else -1
+
+
+#: Attributes past this count in one start tag are dropped (see :func:`_thin_crowded_tags`).
+MAX_ATTRIBUTES = 1_000
+#: Attributes the walk reads, kept wherever they stand in a crowded tag.
+_READ_ATTRIBUTES = frozenset({"class", "id", "style", "hidden", "aria-hidden", "role"})
+#: One attribute as libxml2 reads it, close enough to count them: whitespace or a stray "/"
+#: (or nothing, right after a quoted value: 'a="1"b="2"' is two), a name, and an optional
+#: value, quoted or not. Names and unquoted values exclude "<" and "/" so that a match is
+#: unambiguous and never runs on into the next tag.
+_ATTRIBUTE_GAP = r"""(?:[\s/]+|(?<=["']))"""
+_ATTRIBUTE_NAME = r"""[^\s/>="'<]+"""
+_ATTRIBUTE_VALUE = r"""(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s/>"'<]+))?"""
+_ONE_ATTRIBUTE = re.compile(rf"{_ATTRIBUTE_GAP}({_ATTRIBUTE_NAME}){_ATTRIBUTE_VALUE}")  # 1: name
+#: A start tag (group 1: "<" and its name) with more than MAX_ATTRIBUTES attributes.
+_CROWDED_TAG = re.compile(
+    r"""(<[A-Za-z][^\s/>"'<=]*)"""
+    rf"(?:{_ATTRIBUTE_GAP}{_ATTRIBUTE_NAME}{_ATTRIBUTE_VALUE}){{{MAX_ATTRIBUTES + 1}}}"
+)
+#: Where a page may need :func:`_cut_noscript`.
+_SPECIAL_OPEN = re.compile(r"<(?:noscript|plaintext)\b", re.IGNORECASE)
+#: The start of any markup: a comment, "<!" or "<?" declaration, end tag, or start tag
+#: (group 1: its name, which runs to a space, "/" or ">", as HTML reads it).
+_MARKUP_OPEN = re.compile(r"<(?:!--|[!?/]|([A-Za-z][^\s/>]*))")
+_COMMENT_END = re.compile(r"--!?>")
+#: The rest of a tag before its ">" (outside quotes, never the characters in ``{0}``): a quote
+#: opens a quoted value only right after "=", as in HTML, and a value's quote is never read
+#: as a stray one, so each character can be read one way only (no backtracking to speak of
+#: when a tag has no ">").
+_TAG_REST_SOURCE = (
+    r"""[^>"'={0}]*(?:(?:=(?:\s*(?:"[^"]*"|'[^']*')|(?!\s*["']))|["'])[^>"'={0}]*)*"""
+)
+#: Any tag's rest, as far as it goes (HTML allows a bare "<" inside a tag).
+_TAG_REST = re.compile(_TAG_REST_SOURCE.format("") + ">?")
+#: Elements whose content libxml2 reads as text up to their own end tag.
+_RAW_TEXT_ENDS = {
+    name: re.compile(rf"</{name}[\s/>]", re.IGNORECASE)
+    for name in ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")
+}
+_SPECIAL_TAGS = frozenset({"noscript", "plaintext", *_RAW_TEXT_ENDS})
+#: Text, end tags and start tags of any other element, as far as they go (maybe nowhere).
+#: A tag with a bare "<" inside is left to :func:`_tag_end`: without one, a tag read from a
+#: "<" cannot run on past the next "<" outside a quoted value, which keeps a search from
+#: every position linear.
+_STRICT_TAG_REST = _TAG_REST_SOURCE.format("<")
+_ORDINARY = re.compile(
+    rf"""(?:[^<]+|<(?!(?:{"|".join(sorted(_SPECIAL_TAGS))})[\s/>])[A-Za-z][^\s/><]*(?=[\s/>])"""
+    rf"""{_STRICT_TAG_REST}>|</[A-Za-z][^\s/><]*(?=[\s/>]){_STRICT_TAG_REST}>|<(?![A-Za-z!?/]))*""",
+    re.IGNORECASE,
+)
 _NOSCRIPT_CLOSE = re.compile(r"</noscript\s*>", re.IGNORECASE)
 _DOCUMENT_END_TAGS = re.compile(r"</(?:html|body)\s*>", re.IGNORECASE)
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -519,7 +734,7 @@ def annotated_blocks(
     to the number of non-space characters of block ``i`` under it. Without
     ``annotation_attr`` the second list is empty. The attribute never reaches the features.
     """
-    text = _prepare(markup, encoding)
+    text = _prepare(markup, encoding, annotation_attr)
     builder = _BlockBuilder(track_annotations=annotation_attr is not None)
     root = _lxml_tree(text)
     if root is not None:

@@ -32,13 +32,35 @@ _SENTENCE_GAP = re.compile(r"[.!?…]([\s\u00a0]+)(?=[\"'“‘«¿¡(\[]?[^\W\d
 #: Glue points, at the capital: "AcmeDataIn" (lower-case then Capital + lower-case) or
 #: "shortly.In" (no space after the full stop).
 _GLUE = re.compile(r"[A-ZÀ-Þ](?:(?<=[a-zà-ÿ].)|(?<=[a-zà-ÿ0-9][.!?].))(?=[a-zà-ÿ])")
-#: Text before a full stop that marks an abbreviation or an initial, not a sentence end.
+#: Text before a full stop that marks an abbreviation, an initial ("J.", "É.", the "z." of
+#: "z. B."; not the "t" of "don't" nor a unit after a number, "at 7 h."), a dotted
+#: abbreviation ("U.S.", "z.B.", "u.a.") or a German ordinal after an article or preposition
+#: ("am 3.", "dem 19.": "Der 3. Platz", "seit dem 19. Jahrhundert"), not a sentence end.
 _ABBREVIATION = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Inc|Ltd|Co|Corp|No|Nr|vs|Hr|Fr|Sra?|Dra?|Sig|ca|bzw|z\.B)|"
-    r"\b[A-Z]|\.[A-Za-z])\.$"
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Inc|Ltd|Co|Corp|No|Nr|vs|Hr|Fr|Sra?|Dra?|Sig|ca|bzw|z\.B"
+    r"|Mt|Ft|Ste|Sen|Rep|Gov|Gen|Col|Capt|Lt|Sgt|Rev|Hon|Mme|Mlle|Dott|Ing|Dipl|Hrsg|vgl|Abb"
+    r"|Kap|Bd|Tel|Str|Mio|Mrd|Tsd|evtl|ggf|inkl|zzgl|approx|Fig|Vol|pp|Jan|Feb|Mar|Apr|Jun|Jul"
+    r"|Aug|Sept?|Oct|Okt|Nov|Dec|Dez|Mo|Di|Mi|Do|Sa|So)|"
+    r"(?<![\w'’])(?<!\d\s)[^\W\d_]|\.[^\W\d_]"
+    r"|\b(?i:der|die|das|dem|den|des|am|im|vom|zum|zur|beim)\s+\d{1,2})\.$"
 )
+#: How many characters before a full stop the abbreviation check reads (the longest match:
+#: "approx." or "beim 12.").
+_ABBREVIATION_WINDOW = 10
+#: A day number before a full stop, as in "02. November" (German dates).
+_DAY_NUMBER = re.compile(r"\b\d{1,2}\.$")
+#: Month names and their abbreviations that follow a day number (English and German; the
+#: other languages of the data write months in lower case, which never starts a piece).
+_MONTHS = frozenset(
+    """january february march april may june july august september october november december
+    januar jänner februar märz mai juni juli oktober dezember jan feb mar mär apr jun jul aug
+    sep sept oct okt nov dec dez""".split()
+)
+_LONGEST_MONTH = max(map(len, _MONTHS))
 #: A run of word characters, for finding the token a glue point sits in.
 _WORD = re.compile(r"\w+")
+#: A run of letters.
+_LETTERS = re.compile(r"[^\W\d_]+")
 #: Words that start sentences often enough to mark where a glued sentence begins.
 _SENTENCE_STARTERS = frozenset(
     """a an the in on at as by for from with after before last this that these those it its he
@@ -51,6 +73,10 @@ _SENTENCE_STARTERS = frozenset(
 )
 #: Names whose inner capital happens to start a sentence-starter word ("Linked|In").
 _CAMEL_CASE_NAMES = frozenset({"linkedin", "thein", "wein", "mein", "sein", "dein", "kein"})
+#: The longest word of either set: a longer stretch of text cannot be one of them, because
+#: ``str.lower`` never shortens a string (it may lengthen one: "İ" lowers to two code points).
+_LONGEST_STARTER = max(map(len, _SENTENCE_STARTERS))
+_LONGEST_CAMEL_CASE_NAME = max(map(len, _CAMEL_CASE_NAMES))
 MAX_PIECES_PER_SIDE = 2
 
 
@@ -114,11 +140,19 @@ def _glue_cut(text: str, token: re.Match[str], cuts: list[int]) -> int | None:
     "AcmeDataIn" has two candidates ("Acme|DataIn" and "AcmeData|In"); only the second
     leaves a word that starts sentences ("In"), so it is the cut. Tokens such as "iPhone",
     "YouTube" or "McDonald" leave no such word and are not cut.
+
+    Only the few characters that can form such a word are read: a glued run such as
+    "fooBarfooBar..." is one token with a candidate every few characters, and reading the
+    rest of the token for each of them made splitting quadratic in the line's length.
     """
-    if token.group().lower() in _CAMEL_CASE_NAMES:
+    end = token.end()
+    if end - token.start() <= _LONGEST_CAMEL_CASE_NAME and (
+        token.group().lower() in _CAMEL_CASE_NAMES
+    ):
         return None
-    for cut in cuts:
-        if text[cut : token.end()].lower() in _SENTENCE_STARTERS:
+    first = bisect.bisect_left(cuts, end - _LONGEST_STARTER)  # cuts are in order
+    for cut in cuts[first:]:
+        if text[cut:end].lower() in _SENTENCE_STARTERS:
             return cut
     return None
 
@@ -143,7 +177,10 @@ def _chosen_glue_points(text: str, line: Span, candidates: list[int]) -> list[in
     for pos in candidates:
         owner = bisect.bisect_right(starts, pos) - 1  # the last token starting at or before pos
         if owner < 0 or not tokens[owner].start() < pos < tokens[owner].end():
-            points.append(pos)  # "shortly.In": between two tokens, always a cut
+            # "shortly.In": between two tokens, a cut unless the stop is not a sentence end
+            # ("Dr.Smith", "3.Oktober")
+            if not _joins_next(text, line, pos, pos):
+                points.append(pos)
         else:
             by_token.setdefault(owner, []).append(pos)
     for owner, cuts in by_token.items():
@@ -156,13 +193,45 @@ def _chosen_glue_points(text: str, line: Span, candidates: list[int]) -> list[in
 def _is_abbreviation(text: str, line: Span, gap_start: int) -> bool:
     """Whether the text before a sentence gap ends in an abbreviation or an initial.
 
-    Only the 6 characters before the gap are read, and none before the line (where the
-    line starts, ``\b`` sees nothing before it, as if the line were the whole text).
+    Only the :data:`_ABBREVIATION_WINDOW` characters before the gap are read, and none before
+    the line (where the line starts, ``\b`` sees nothing before it, as if the line were the
+    whole text).
     """
-    start = gap_start - 6
+    return _ends_with(_ABBREVIATION, text, line, gap_start)
+
+
+def _ends_with(pattern: re.Pattern[str], text: str, line: Span, end: int) -> bool:
+    """Whether ``pattern`` (anchored with ``$``) matches the text just before ``end``,
+    reading a bounded window that never reaches back before the line."""
+    start = end - _ABBREVIATION_WINDOW
     if start > line.start:
-        return _ABBREVIATION.search(text, start, gap_start) is not None
-    return _ABBREVIATION.search(text[line.start : gap_start]) is not None
+        return pattern.search(text, start, end) is not None
+    return pattern.search(text[line.start : end]) is not None
+
+
+def _joins_next(text: str, line: Span, stop_end: int, next_start: int) -> bool:
+    """Whether an end mark (ending at ``stop_end``) does not end a sentence, so that the
+    line must not be cut between it and the word at ``next_start``.
+
+    Why: a piece boundary inside a date, a number, an abbreviation or a name lets the
+    decision step strip half of it ("Deutschlandfunk, 02." kept, "November 2021" removed).
+    So no cut after an abbreviation or initial ("Dr. Smith", "z. B.", "J. Smith"), after a
+    day number before a month ("02. November"), or before a word in lower case (including
+    letters outside ASCII: "3. über"). Reads a bounded number of characters.
+    """
+    if text[stop_end - 1] != ".":
+        return False
+    if _is_abbreviation(text, line, stop_end):
+        return True
+    word_start = next_start
+    if word_start < line.end and not text[word_start].isalpha():  # an opening quote or mark
+        word_start += 1
+    if word_start < line.end and text[word_start].islower():
+        return True
+    if not _ends_with(_DAY_NUMBER, text, line, stop_end):
+        return False
+    word = _LETTERS.match(text, word_start, min(line.end, word_start + _LONGEST_MONTH + 1))
+    return word is not None and word.group().lower() in _MONTHS
 
 
 def _pieces(line: Span, boundaries: list[tuple[int, int]]) -> list[Span]:
@@ -186,7 +255,7 @@ def split_pieces(text: str, line: Span) -> list[Span]:
     segment = text[line.start : line.end]
     for match in _SENTENCE_GAP.finditer(segment):
         gap_start, gap_end = match.span(1)
-        if _ABBREVIATION.search(segment, max(0, gap_start - 6), gap_start):
+        if _joins_next(text, line, line.start + gap_start, line.start + gap_end):
             continue
         boundaries.append((line.start + gap_start, line.start + gap_end))
     boundaries.extend((p, p) for p in _glue_points(text, line))
@@ -241,7 +310,7 @@ def _gaps_in_line(
             if match is None:
                 continue
             gap_start, gap_end = match.span(1)
-        if not _is_abbreviation(text, line, gap_start):
+        if not _joins_next(text, line, gap_start, gap_end):
             out.append((gap_start, gap_end))
     return out
 

@@ -55,7 +55,7 @@ def test_adjacent_inline_elements_join_without_an_invented_space() -> None:
 def test_invisible_elements_and_comments_contribute_no_text() -> None:
     page = """<html><head><title>Title</title><style>p{}</style></head><body>
     <script>var a = "script";</script><noscript>noscript</noscript><template>tpl</template>
-    <svg><text>svg</text></svg><iframe>frame</iframe><select><option>opt</option></select>
+    <svg><desc>svg</desc></svg><iframe>frame</iframe><select><option>opt</option></select>
     <!-- a comment --><p>visible</p><div hidden>hidden attr</div>
     <div aria-hidden="true">aria</div><p style="color:red; DISPLAY : none">styled away</p>
     <p aria-hidden="false">shown</p></body></html>"""

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from declutter.paragraphs import Span, edge_pieces, split_lines, split_pieces
 
 
@@ -65,3 +69,94 @@ def test_edge_pieces_are_up_to_two_from_each_end_of_any_line() -> None:
         side = min(2, count - 1)
         expected = sorted({*range(side), *range(count - side, count)}) if count > 1 else []
         assert edge_pieces(spans) == [(i, spans[i]) for i in expected]
+
+
+# --------------------------------------------------------------------------- never cut inside
+
+
+def pieces_of(source: str) -> list[str]:
+    return texts(source, split_pieces(source, split_lines(source)[0]))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Deutschlandfunk, 02. November 2021",
+        "Anna Weber schrieb am 9. Februar 2026 um 14:05:",
+        "Er kam am 3. März und ging am 12. April.",
+        "Er kam am 3.Oktober 2021 an.",
+        "The vote is on 5. May in the morning.",
+        "Seit dem 19. Jahrhundert gilt das, und in der 94. Minute fiel das Tor.",
+        "Das war am 3. über alles.",
+        "Dr. Müller sagte, Nr. 5 sei z. B. gut, laut S. 12 und St. Gallen.",
+        "J. Smith met É. Macron, Ö. Müller and Klaus D. Meier.",
+        "Prof. Dr. Hans Meier und Dipl.-Ing. Claudia Feddersen kamen.",
+        "Das kostet 2,1 Mrd. Euro und 310 Mio. Dollar zzgl. MwSt.",
+        "Sen. Warren met Gov. Newsom in Sept. Last year.",
+        "Dr.Smith and the U.S. Army met u.a. Vertreter.",
+        "3 c. à soupe de moutarde",
+    ],
+)
+def test_a_line_is_not_cut_inside_a_date_a_number_an_abbreviation_or_a_name(source: str) -> None:
+    assert pieces_of(source) == [source]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("Founded in 1998. The company grew.", ["Founded in 1998.", "The company grew."]),
+        ("He was 25. The next year he left.", ["He was 25.", "The next year he left."]),
+        ("Please don't. Long fasts are risky.", ["Please don't.", "Long fasts are risky."]),
+        ("Every day at 7 h. Sign up now", ["Every day at 7 h.", "Sign up now"]),
+        ("Berlin, 1. Januar 2020. Die Regierung", ["Berlin, 1. Januar 2020.", "Die Regierung"]),
+        ("Tools, apps, etc. The next", ["Tools, apps, etc.", "The next"]),
+    ],
+)
+def test_sentence_ends_next_to_numbers_and_short_words_are_still_cuts(
+    source: str, expected: list[str]
+) -> None:
+    assert pieces_of(source) == expected
+
+
+MONTHS = ["Januar", "Februar", "März", "Mai", "Oktober", "Dezember", "November", "Sept", "Jan"]
+WORDS = ["Die", "Regierung", "sagte", "In", "May", "Read", "more:", "Sign", "up."]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(WORDS), max_size=6),
+    st.integers(1, 31),
+    st.booleans(),
+    st.sampled_from(MONTHS),
+    st.lists(st.sampled_from(WORDS), max_size=6),
+)
+def test_no_piece_boundary_inside_a_day_and_month(
+    before: list[str], day: int, zero: bool, month: str, after: list[str]
+) -> None:
+    date = f"{day:02d}. {month}" if zero else f"{day}. {month}"
+    source = " ".join([*before, date, *after])
+    start = source.index(date)
+    inside = range(start + 1, start + len(date))
+    for piece in split_pieces(source, split_lines(source)[0]):
+        assert piece.start not in inside and piece.end not in inside, (source, piece)
+
+
+ABBREVIATIONS = ["Dr.", "Nr.", "z. B.", "S.", "St.", "J.", "Prof.", "Mio.", "vgl.", "Hrsg.", "É."]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(WORDS), max_size=6),
+    st.sampled_from(ABBREVIATIONS),
+    st.sampled_from(["Smith", "Müller", "Euro", "Gallen", "Beispiel", "12"]),
+    st.lists(st.sampled_from(WORDS), max_size=6),
+)
+def test_no_piece_boundary_after_an_abbreviation_or_initial(
+    before: list[str], abbreviation: str, name: str, after: list[str]
+) -> None:
+    joined = f"{abbreviation} {name}"
+    source = " ".join([*before, joined, *after])
+    start = source.index(joined)
+    inside = range(start + 1, start + len(joined))
+    for piece in split_pieces(source, split_lines(source)[0]):
+        assert piece.start not in inside and piece.end not in inside, (source, piece)
