@@ -108,7 +108,7 @@ SPLITS = (DEV, TEST, ALL)
 TEST_SHARE = 0.25
 #: The split rule, named in the hash of every data set read from one part of a corpus, so
 #: that a model card made under the earlier rule (the five older corpora split by page id,
-#: until 2026-12-04) never matches data read under this one: every corpus split by site.
+#: until 2026-12-03) never matches data read under this one: every corpus split by site.
 SPLIT_RULE = "site"
 
 CONTENT_SHARE = 0.7  # share of a block's shingles found in the gold to call it content
