@@ -79,3 +79,41 @@ def postlight_pages(count: int = 12) -> dict[str, tuple[str, str | None]]:
     for i in range(count - len(pages)):
         pages[f"www.paper{i}.co.uk"] = (f"https://www.paper{i}.co.uk/news", None)
     return pages
+
+
+def scrapinghub_pages(count: int = 12) -> dict[str, tuple[str, str | None]]:
+    """scrapinghub_aeb-like pages: most give a URL (four on one site, under two subdomains),
+    one gives none but has a canonical link, one gives neither (its own id is its site)."""
+    pages: dict[str, tuple[str, str | None]] = {
+        f"shared{i}": (f"https://{'www' if i % 2 else 'news'}.daily.example.com/{i}", None)
+        for i in range(4)
+    }
+    pages["linked"] = ("", "https://www.linked.example.org/story")
+    pages["bare"] = ("", None)
+    for i in range(count - len(pages)):
+        pages[f"single{i}"] = (f"https://www.single{i}.example/a", None)
+    return pages
+
+
+def write_dragnet_corpus(root: Path, pages: dict[str, str | None]) -> Path:
+    """Write a dragnet-format corpus (``gold.json`` with ``content``; no URL anywhere) whose
+    pages map each id to their canonical link (or None)."""
+    folder = root / "dragnet"
+    (folder / "html").mkdir(parents=True, exist_ok=True)
+    gold = {}
+    for page_id, canonical in pages.items():
+        gold[page_id] = {"content": gold_text(page_id), "comments": ""}
+        with gzip.open(folder / "html" / f"{page_id}.html.gz", "wb") as handle:
+            handle.write(page_html(page_id, canonical))
+    (folder / "gold.json").write_text(json.dumps(gold, indent=1, sort_keys=True))
+    return folder
+
+
+def dragnet_pages(count: int = 12) -> dict[str, str | None]:
+    """dragnet-like ids (numbers): three pages on one site by their canonical links, two
+    without a link, the rest one site each."""
+    pages: dict[str, str | None] = {str(i): f"https://blog.same.example/{i}" for i in (1, 2, 3)}
+    pages.update({"4": None, "5": None})
+    for i in range(6, count + 1):
+        pages[str(i)] = f"https://www.own{i}.example/post"
+    return pages

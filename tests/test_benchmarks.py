@@ -1,4 +1,4 @@
-"""Tests of the benchmark code: metrics by hand, the gate's rules, and a small real run.
+"""Tests of the benchmark code: metrics by hand, the report, and a small real run.
 
 The metric expectations are computed by hand in the comments, so a change in tokenising or
 averaging shows up here before it silently moves every number in the report.
@@ -6,7 +6,6 @@ averaging shows up here before it silently moves every number in the report.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -16,7 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks import evalsets, gate, metrics, peers, report, tasks  # noqa: E402
+from benchmarks import evalsets, metrics, peers, report, tasks  # noqa: E402
 from benchmarks.evalsets import wrap_as_html  # noqa: E402
 from benchmarks.metrics import (  # noqa: E402
     LabelledSpan,
@@ -348,100 +347,6 @@ def test_report_marks_seen_corpora_and_averages_unseen_ones():
     cells = [c.strip() for c in declutter_row.strip("|").split("|")]
     assert cells[4] == "0.767"  # macro over all three
     assert cells[5] == "0.700"  # macro over dragnet and cleaneval only
-
-
-# --------------------------------------------------------------------------- gate
-
-DIGEST = "a" * 64
-
-
-def _results_file(tmp_path, page_f1, recall=1.0, digest=DIGEST):
-    results = {
-        "subset_sha256": digest,
-        "page": {"declutter": {"corpora": {"dragnet": {"f1": page_f1}}}},
-        "text": {
-            "declutter": {
-                "corpora": {"dragnet": {"f1": 0.8}},
-                "paragraphs": {"dragnet": {"content_recall": recall, "insert_removal": 0.3}},
-            }
-        },
-    }
-    path = tmp_path / f"results-{page_f1}-{recall}-{digest[:2]}.json"
-    path.write_text(json.dumps(results))
-    return path
-
-
-def _gate(*args):
-    return gate.main([*map(str, args)])
-
-
-def test_gate_update_then_check_passes(tmp_path):
-    floors = tmp_path / "floors.json"
-    assert _gate("update", "--floors", floors, "--results", _results_file(tmp_path, 0.7)) == 0
-    pinned = json.loads(floors.read_text())
-    assert pinned["floors"]["page/dragnet/f1"] == 0.7
-    assert pinned["floors"]["text/dragnet/content_recall"] == 1.0
-    assert _gate("check", "--floors", floors, "--results", _results_file(tmp_path, 0.7)) == 0
-
-
-def test_gate_tolerates_noise_but_fails_below_the_floor(tmp_path, capsys):
-    floors = tmp_path / "floors.json"
-    _gate("update", "--floors", floors, "--results", _results_file(tmp_path, 0.7))
-    assert _gate("check", "--floors", floors, "--results", _results_file(tmp_path, 0.695)) == 0
-    assert _gate("check", "--floors", floors, "--results", _results_file(tmp_path, 0.65)) == 1
-    assert "page/dragnet/f1" in capsys.readouterr().err
-
-
-def test_gate_update_refuses_to_lower_a_floor(tmp_path, capsys):
-    floors = tmp_path / "floors.json"
-    _gate("update", "--floors", floors, "--results", _results_file(tmp_path, 0.7))
-    before = floors.read_text()
-    lower = _results_file(tmp_path, 0.75, recall=0.9)
-    assert _gate("update", "--floors", floors, "--results", lower) == 1
-    assert "text/dragnet/content_recall" in capsys.readouterr().err
-    assert floors.read_text() == before
-    assert _gate("update", "--floors", floors, "--results", _results_file(tmp_path, 0.75)) == 0
-    assert json.loads(floors.read_text())["floors"]["page/dragnet/f1"] == 0.75
-
-
-def test_gate_lowers_a_floor_only_with_a_reason_and_records_it(tmp_path, capsys):
-    floors = tmp_path / "floors.json"
-    _gate("update", "--floors", floors, "--results", _results_file(tmp_path, 0.7))
-    lower = _results_file(tmp_path, 0.6)
-    assert _gate("update", "--floors", floors, "--results", lower, "--lower-because", " ") == 1
-    assert _gate("update", "--floors", floors, "--results", lower, "--lower-because", "why") == 0
-    pinned = json.loads(floors.read_text())
-    assert pinned["floors"]["page/dragnet/f1"] == 0.6
-    (entry,) = pinned["lowered"]
-    assert entry["reason"] == "why"
-    assert entry["floors"]["page/dragnet/f1"] == [0.7, 0.6]
-    assert "lowered on purpose: page/dragnet/f1" in capsys.readouterr().err
-    assert _gate("check", "--floors", floors, "--results", lower) == 0
-    _gate("update", "--floors", floors, "--results", _results_file(tmp_path, 0.8))
-    assert len(json.loads(floors.read_text())["lowered"]) == 1  # the history is kept
-
-
-def test_gate_reports_a_data_hash_mismatch(tmp_path, capsys):
-    floors = tmp_path / "floors.json"
-    _gate("update", "--floors", floors, "--results", _results_file(tmp_path, 0.7))
-    other = _results_file(tmp_path, 0.9, digest="b" * 64)
-    assert _gate("check", "--floors", floors, "--results", other) == 1
-    assert "evaluation subset changed" in capsys.readouterr().err
-    assert _gate("update", "--floors", floors, "--results", other) == 1
-    assert _gate("update", "--floors", floors, "--results", other, "--accept-new-data") == 0
-    assert json.loads(floors.read_text())["subset_sha256"] == "b" * 64
-
-
-def test_gate_fails_when_a_pinned_metric_is_missing():
-    floors_doc = {"subset_sha256": DIGEST, "floors": {"page/cleaneval/f1": 0.5}}
-    failures = gate.check_floors({"page/dragnet/f1": 0.9}, floors_doc, DIGEST)
-    assert failures and "not measured" in failures[0]
-
-
-def test_floors_are_rounded_down_never_up():
-    doc, refusals = gate.raise_floors({"page/dragnet/f1": 0.123456}, None, DIGEST)
-    assert refusals == []
-    assert doc["floors"]["page/dragnet/f1"] == 0.1234
 
 
 # --------------------------------------------------------------------------- smoke

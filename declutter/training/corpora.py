@@ -43,21 +43,22 @@ Kinds: corpus inserts carry kind ``None`` ("other"), except that an insert insid
 ``"newsletter"``: these names are unambiguous enough that the kind is almost always right.
 (``share``/``social`` is not used: share widgets wrap whole teaser cards, dates included.)
 
-Grouping key (``source``): the registered domain of the page URL (``www.`` and the subdomain
-dropped, two-level country suffixes such as ``co.uk`` kept). Corpora without a URL
-(dragnet, googletrends2017, readability_tests) use the page's canonical or ``og:url`` link,
-else the page id (readability_tests: the id without a trailing ``-<number>``, so that
-``ehow-1`` and ``ehow-2`` would stay together). postlight_fixtures uses the domain its
-fixture is named after (``www.nytimes.com--feature`` -> ``nytimes.com``): that is the site
-whose hand-written extractor made the gold.
+Grouping key (``source``, the page's *site*, :func:`page_site`): the registered domain of
+the page URL (``www.`` and the subdomain dropped, two-level country suffixes such as ``co.uk``
+kept). Pages whose gold file gives no URL (dragnet, googletrends2017, readability_tests, a few
+of trafilatura_eval's) use the page's canonical or ``og:url`` link, else a fallback: the
+domain in a trafilatura_eval file name, a readability_tests id without its trailing
+``-<number>`` (``ehow-1`` and ``ehow-2`` stay together), else the page's own ``corpus:id``.
+postlight_fixtures uses the domain its fixture is named after (``www.nytimes.com--feature`` ->
+``nytimes.com``): that is the site whose hand-written extractor made the gold.
 
-Splits: every corpus has a deterministic *test part* of :data:`TEST_SHARE` of its pages (of
-its sites, for corpora split by site), set aside for final figures; the rest is the *dev
-part*, all that training and tuning may see. Each page has a split key: ``corpus:id`` for
-the five older corpora, the site (the ``source`` above) for readability_tests and
-postlight_fixtures, whose pages of one site share an extractor or a layout, so that a site
-is wholly on one side. The keys are sorted by their SHA-256 (hex) and the first
-``round(TEST_SHARE * number of keys)`` form the test part. ``docs/splits.md`` has the
+Splits: every corpus has a deterministic *test part* of :data:`TEST_SHARE` of its sites, set
+aside for final figures; the rest is the *dev part*, all that training and tuning may see.
+The split key of every page is its site, so that no test page's site was seen in
+development (pages of one site share a layout, an extractor, boilerplate). The sites are
+sorted by their SHA-256 (hex) and the first ``round(TEST_SHARE * number of sites)`` form the
+test part. Finding the sites reads only the gold files, and the first :data:`HEAD_BYTES` of
+the pages whose gold gives no URL; it is cached per corpus folder. ``docs/splits.md`` has the
 counts. (The corpora folder is itself only the train/dev part of a larger split made
 upstream; the test part here is carved out of that, see the folder's README.)
 """
@@ -105,8 +106,10 @@ DEV, TEST, ALL = "dev", "test", "all"
 SPLITS = (DEV, TEST, ALL)
 #: Share of each corpus's split keys that goes to the test part.
 TEST_SHARE = 0.25
-#: Corpora split by site rather than by page id (pages of one site share an extractor).
-SPLIT_BY_SITE = frozenset({"readability_tests", "postlight_fixtures"})
+#: The split rule, named in the hash of every data set read from one part of a corpus, so
+#: that a model card made under the earlier rule (the five older corpora split by page id,
+#: until 2026-12-03) never matches data read under this one: every corpus split by site.
+SPLIT_RULE = "site"
 
 CONTENT_SHARE = 0.7  # share of a block's shingles found in the gold to call it content
 INSERT_SHARE = 0.2  # at most this share found: the block is an insert
@@ -234,9 +237,14 @@ def registered_domain(url: str) -> str | None:
     return ".".join(labels[-2:])
 
 
+#: Bytes at the start of a page searched for its canonical or og:url link (the head, with
+#: room to spare); the split reads no more of a page than this.
+HEAD_BYTES = 300_000
+
+
 def _page_url(html: bytes) -> str | None:
-    """The canonical or og:url link of a page, if it declares one."""
-    head = html[:300_000]
+    """The canonical or og:url link of a page, if it declares one in its first bytes."""
+    head = html[:HEAD_BYTES]
     for pattern in _CANONICAL:
         match = pattern.search(head)
         if match:
@@ -246,22 +254,6 @@ def _page_url(html: bytes) -> str | None:
     return None
 
 
-def _source(corpus: str, page_id: str, url: str | None, html: bytes) -> str:
-    for candidate in (url, _page_url(html)):
-        domain = registered_domain(candidate) if candidate else None
-        if domain:
-            return domain
-    return f"{corpus}:{page_id}"
-
-
-def _readability_source(page_id: str, html: bytes) -> str:
-    """readability_tests pages carry no URL: the canonical link's domain, else the id
-    without its trailing number (``ehow-1`` -> ``readability_tests:ehow``)."""
-    url = _page_url(html)
-    domain = registered_domain(url) if url else None
-    return domain or f"readability_tests:{re.sub(r'-[0-9]+$', '', page_id)}"
-
-
 def _postlight_source(page_id: str) -> str:
     """The registered domain of the site a fixture is named after: its extractor's site
     (``www.nytimes.com--feature`` -> ``nytimes.com``), whatever the canonical link says."""
@@ -269,12 +261,44 @@ def _postlight_source(page_id: str) -> str:
     return registered_domain(domain) or f"postlight_fixtures:{domain}"
 
 
-def _article_body_source(corpus: str, page_id: str, url: str | None, html: bytes) -> str:
+def _site_without_html(corpus: str, page_id: str, url: str | None) -> str | None:
+    """The page's site when the corpus gives it without the page (postlight_fixtures' fixture
+    name, else the domain of the gold file's URL); None when the page must be read."""
     if corpus == "postlight_fixtures":
         return _postlight_source(page_id)
+    return registered_domain(url) if url else None
+
+
+def _site_from_html(corpus: str, page_id: str, html: bytes) -> str:
+    """The domain of the page's canonical or og:url link, else the corpus's fallback: the
+    domain in a trafilatura_eval file name, a readability_tests id without its trailing
+    number (``ehow-1`` and ``ehow-2`` stay together), else the page's own ``corpus:id``."""
+    url = _page_url(html)
+    domain = registered_domain(url) if url else None
+    if domain:
+        return domain
+    if corpus == "trafilatura_eval":
+        return _domain_from_file_name(page_id) or f"{corpus}:{page_id}"
     if corpus == "readability_tests":
-        return _readability_source(page_id, html)
-    return _source(corpus, page_id, url, html)
+        return f"{corpus}:{re.sub(r'-[0-9]+$', '', page_id)}"
+    return f"{corpus}:{page_id}"
+
+
+def page_site(corpus: str, page_id: str, url: str | None, html: bytes) -> str:
+    """A page's site (:attr:`Page.source`): what groups cross-validation folds and, for every
+    corpus, the split key. ``html`` is the page as its loader hands it on; only its first
+    :data:`HEAD_BYTES` matter, and none when the URL or the fixture name decides."""
+    return _site_without_html(corpus, page_id, url) or _site_from_html(corpus, page_id, html)
+
+
+def _as_loaded(corpus: str, raw: bytes) -> bytes:
+    """The page's stored bytes as its loader hands them on: cleaneval without the
+    organisers' ``<text>`` wrapper, googletrends2017 without its annotation attributes."""
+    if corpus == "cleaneval":
+        return _CLEANEVAL_WRAPPER.sub(b"", raw)
+    if corpus == "googletrends2017":
+        return strip_annotations(raw)
+    return raw
 
 
 # --------------------------------------------------------------------------- splits
@@ -292,24 +316,48 @@ _GOLD_FILES = {
 }
 
 
-def _page_ids(corpus: str, folder: Path) -> list[str]:
-    """Every page id of a corpus, from its gold file alone (no HTML is read)."""
+def _trafilatura_url(key: str) -> str | None:
+    """trafilatura_eval keys are the page URL (``xhttp...`` for some), or a name."""
+    key_url = key[1:] if key.startswith("xhttp") else key
+    return key_url if key_url.startswith("http") else None
+
+
+def _site_inputs(corpus: str, folder: Path) -> list[tuple[str, str | None, Path]]:
+    """Each page's id, the URL its gold file gives (None when it gives none) and its HTML
+    file, from the gold file alone."""
     gold = _read_json(folder / _GOLD_FILES[corpus])
     if corpus == "trafilatura_eval":
-        return sorted(entry["file"] for entry in gold.values())
-    return sorted(gold)
+        return [(e["file"], _trafilatura_url(k), folder / e["html_gz"]) for k, e in gold.items()]
+    return [
+        (page_id, entry.get("url") or None, folder / "html" / f"{page_id}.html.gz")
+        for page_id, entry in gold.items()
+    ]
 
 
-def _split_keys(corpus: str, folder: Path) -> dict[str, str]:
-    """Page id -> split key: the site for :data:`SPLIT_BY_SITE` corpora (all pages of a site
-    on one side), else ``corpus:id``."""
-    ids = _page_ids(corpus, folder)
-    if corpus == "postlight_fixtures":
-        return {page_id: _postlight_source(page_id) for page_id in ids}
-    if corpus == "readability_tests":
-        html = folder / "html"
-        return {i: _readability_source(i, _read_gz(html / f"{i}.html.gz")) for i in ids}
-    return {page_id: f"{corpus}:{page_id}" for page_id in ids}
+def _read_gz_head(path: Path, size: int = HEAD_BYTES) -> bytes:
+    """The first ``size`` bytes of a gzip file, decompressing no further."""
+    with gzip.open(path, "rb") as handle:
+        return handle.read(size)
+
+
+@lru_cache(maxsize=16)
+def _sites(corpus: str, folder: Path) -> dict[str, str]:
+    """Page id -> site (:func:`page_site`) for every page of a corpus, cached per corpus
+    folder. A page is read only when neither its gold file's URL nor its fixture name gives
+    the site (dragnet, googletrends2017, readability_tests, a few trafilatura_eval pages),
+    and then only its first :data:`HEAD_BYTES`, so the split costs a fraction of a load."""
+    sites = {}
+    for page_id, url, path in sorted(_site_inputs(corpus, folder)):
+        site = _site_without_html(corpus, page_id, url)
+        if site is None:
+            site = _site_from_html(corpus, page_id, _as_loaded(corpus, _read_gz_head(path)))
+        sites[page_id] = site
+    return sites
+
+
+def page_sites(corpus: str, root: str | Path) -> dict[str, str]:
+    """Page id -> site for every page of one corpus, without loading the pages."""
+    return dict(_sites(corpus, _corpus_dir(corpus, root).resolve()))
 
 
 def _key_hash(key: str) -> str:
@@ -329,9 +377,10 @@ def choose_test_keys(keys: Iterable[str], share: float = TEST_SHARE) -> frozense
 
 @lru_cache(maxsize=16)
 def _parts(corpus: str, folder: Path) -> dict[str, str]:
-    keys = _split_keys(corpus, folder)
-    test = choose_test_keys(keys.values())
-    return {page_id: TEST if key in test else DEV for page_id, key in keys.items()}
+    """Page id -> part, the split key being the page's site (cached like the sites)."""
+    sites = _sites(corpus, folder)
+    test = choose_test_keys(sites.values())
+    return {page_id: TEST if site in test else DEV for page_id, site in sites.items()}
 
 
 def split_parts(corpus: str, root: str | Path) -> dict[str, str]:
@@ -363,7 +412,7 @@ def _article_body_pages(corpus: str, folder: Path, wanted: frozenset[str] | None
             continue
         html = _read_gz(folder / "html" / f"{page_id}.html.gz")
         url = entry.get("url") or None
-        source = _article_body_source(corpus, page_id, url, html)
+        source = page_site(corpus, page_id, url, html)
         yield Page(corpus, page_id, source, html, entry["articleBody"], url=url)
 
 
@@ -384,16 +433,12 @@ def _trafilatura_pages(folder: Path, wanted: frozenset[str] | None) -> Iterator[
         if wanted is not None and entry["file"] not in wanted:
             continue
         html = _read_gz(folder / entry["html_gz"])
-        key_url = key[1:] if key.startswith("xhttp") else key
-        url = key_url if key_url.startswith("http") else None
+        url = _trafilatura_url(key)
         page_id = entry["file"]
-        source = _source("trafilatura_eval", page_id, url, html)
-        if source.startswith("trafilatura_eval:"):
-            source = _domain_from_file_name(page_id) or source
         yield Page(
             "trafilatura_eval",
             page_id,
-            source,
+            page_site("trafilatura_eval", page_id, url, html),
             html,
             None,
             tuple(entry.get("with") or ()),
@@ -413,7 +458,7 @@ def _dragnet_pages(folder: Path, wanted: frozenset[str] | None) -> Iterator[Page
         if wanted is not None and root_id not in wanted:
             continue
         html = _read_gz(folder / "html" / f"{root_id}.html.gz")
-        source = _source("dragnet", root_id, None, html)
+        source = page_site("dragnet", root_id, None, html)
         yield Page("dragnet", root_id, source, html, _repair_utf16_gold(entry["content"]))
 
 
@@ -437,12 +482,12 @@ def _cleaneval_pages(folder: Path, wanted: frozenset[str] | None) -> Iterator[Pa
     for number, entry in sorted(_read_json(folder / "gold.json").items(), key=_numeric_key):
         if wanted is not None and number not in wanted:
             continue
-        html = _CLEANEVAL_WRAPPER.sub(b"", _read_gz(folder / "html" / f"{number}.html.gz"))
+        html = _as_loaded("cleaneval", _read_gz(folder / "html" / f"{number}.html.gz"))
         blocks = (_CLEANEVAL_URL_LINE.sub("", block["text"]) for block in entry.get("blocks", ()))
         gold = "\n\n".join(block for block in blocks if block)
         url = entry.get("url")
         yield Page(
-            "cleaneval", number, _source("cleaneval", number, url, html), html, gold, url=url
+            "cleaneval", number, page_site("cleaneval", number, url, html), html, gold, url=url
         )
 
 
@@ -455,10 +500,10 @@ def _googletrends_pages(folder: Path, wanted: frozenset[str] | None) -> Iterator
         if wanted is not None and page_id not in wanted:
             continue
         raw = _read_gz(folder / "html" / f"{page_id}.html.gz")
-        html = strip_annotations(raw)
+        html = _as_loaded("googletrends2017", raw)
         _, annotations = annotated_blocks(raw, annotation_attr="__label")
         labels = tuple(_dominant_label(counts) for counts in annotations)
-        source = _source("googletrends2017", page_id, None, html)
+        source = page_site("googletrends2017", page_id, None, html)
         yield Page(
             "googletrends2017", page_id, source, html, entry.get("content_text"),
             element_labels=labels,
@@ -806,20 +851,20 @@ def label_stats(docs: Iterable[LabelledDocument]) -> dict[str, int]:
 
 
 def split_counts(corpus: str, root: str | Path) -> dict[str, int]:
-    """Pages and sources in each part of a corpus, and how many test pages share their
-    source with a dev page (for corpora split by page id a site can sit on both sides;
-    that number says how often). Reads every page, labels none."""
-    parts = split_parts(corpus, root)
-    sources: dict[str, list[str]] = {DEV: [], TEST: []}
-    for page in load_pages(corpus, root, split=ALL):
-        sources[parts[page.id]].append(page.source)
-    dev_sources = set(sources[DEV])
+    """Pages and sites in each part of a corpus, and how many test pages share their site
+    with a dev page (zero by construction since every corpus is split by site; counted
+    anyway, as the check). Reads what the split reads, loads no page."""
+    parts, sites = split_parts(corpus, root), page_sites(corpus, root)
+    by_part: dict[str, list[str]] = {DEV: [], TEST: []}
+    for page_id, site in sites.items():
+        by_part[parts[page_id]].append(site)
+    dev_sites = set(by_part[DEV])
     return {
-        "dev_pages": len(sources[DEV]),
-        "test_pages": len(sources[TEST]),
-        "dev_sources": len(dev_sources),
-        "test_sources": len(set(sources[TEST])),
-        "test_pages_sharing_a_source_with_dev": sum(s in dev_sources for s in sources[TEST]),
+        "dev_pages": len(by_part[DEV]),
+        "test_pages": len(by_part[TEST]),
+        "dev_sources": len(dev_sites),
+        "test_sources": len(set(by_part[TEST])),
+        "test_pages_sharing_a_source_with_dev": sum(s in dev_sites for s in by_part[TEST]),
     }
 
 
