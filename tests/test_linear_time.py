@@ -123,7 +123,7 @@ def ancestor_walk_regions(builder: html._BlockBuilder) -> list[str]:
     prose_blocks = [0] * len(parents)
     total = count = 0
     for block, element, chars in zip(builder.blocks, builder._block_elements, builder._block_chars):
-        if chars < html.PROSE_MIN_CHARS or block.html["link_density"] >= 0.3:
+        if chars < html.PROSE_MIN_CHARS or block.html.link_density >= 0.3:
             continue
         total += chars
         count += 1
@@ -177,7 +177,7 @@ def test_main_region_is_the_one_the_ancestor_walk_found(markup: str) -> None:
     builder = read_page(markup)
     expected = ancestor_walk_regions(builder)
     builder.mark_main_region()
-    assert [block.html["main_region"] for block in builder.blocks] == expected
+    assert [block.html.main_region for block in builder.blocks] == expected
 
 
 def test_main_region_reads_each_element_a_bounded_number_of_times() -> None:
@@ -188,7 +188,7 @@ def test_main_region_reads_each_element_a_bounded_number_of_times() -> None:
     builder.parents = CountingList(builder.parents)
     CountingList.reads = 0
     builder.mark_main_region()
-    marks = [block.html["main_region"] for block in builder.blocks]
+    marks = [block.html.main_region for block in builder.blocks]
     assert marks.count("in") == depth // 2  # the deepest element with half the prose
     assert CountingList.reads <= 4 * depth
 
@@ -211,8 +211,8 @@ def test_a_crowded_tag_reaches_the_parser_with_a_bounded_number_of_attributes(
     )
     blocks = html.page_blocks(page)
     assert [block.text for block in blocks] == ["Shown text", "Plain"]
-    assert blocks[0].html["class_words"] == "article body"
-    assert blocks[0].html["in_semantic"] == "nav"
+    assert blocks[0].html.class_words == "article body"
+    assert blocks[0].html.in_semantic == "nav"
     paragraph = trees[0].find(".//p")
     assert len(paragraph.attrib) <= 1_000 + 2
 
