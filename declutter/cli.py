@@ -231,6 +231,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_clean(commands: Any) -> None:
+    """``declutter clean``'s options: one declaration each, kept together in one place
+    (longer than most functions, but splitting it would only scatter the option list)."""
     clean = commands.add_parser(
         "clean",
         allow_abbrev=False,
