@@ -443,6 +443,26 @@ _ROOT_CONTEXT = _Context(-1, (), False, "", "body", 0, (), False, None, -1, -1)
 _ENTER, _FLUSH, _TEXT = 0, 1, 2
 
 
+def _open_element(
+    name: str,
+    attrs: Any,
+    context: _Context,
+    annotation_attr: str | None,
+    builder: _BlockBuilder,
+    stack: list[tuple[int, Any, Any]],
+) -> _Context | None:
+    """Enter an element, the same way for both trees: None when it is dropped or hidden
+    (its subtree is skipped); a block-level element ends the block before it and queues the
+    end of its own."""
+    if name in DROPPED_TAGS or (attrs and _is_hidden(attrs)):
+        return None
+    child = _child_context(name, attrs, context, annotation_attr, builder.enter(context.element))
+    if child.block_element == child.element:  # a block-level element
+        builder.flush()
+        stack.append((_FLUSH, None, None))
+    return child
+
+
 def _walk_lxml(root: Any, builder: _BlockBuilder, annotation_attr: str | None) -> None:
     """Visit an lxml tree once with an explicit stack (no recursion).
 
@@ -463,15 +483,9 @@ def _walk_lxml(root: Any, builder: _BlockBuilder, annotation_attr: str | None) -
         name = node.tag
         if not isinstance(name, str):  # comment, processing instruction, entity
             continue
-        attrs = node.attrib
-        if name in DROPPED_TAGS or (attrs and _is_hidden(attrs)):
+        child_context = _open_element(name, node.attrib, context, annotation_attr, builder, stack)
+        if child_context is None:
             continue
-        child_context = _child_context(
-            name, attrs, context, annotation_attr, builder.enter(context.element)
-        )
-        if child_context.block_element == child_context.element:  # a block-level element
-            builder.flush()
-            stack.append((_FLUSH, None, None))
         stack.extend((_ENTER, child, child_context) for child in reversed(node))
         if node.text:
             builder.add(node.text, child_context)
@@ -490,15 +504,11 @@ def _walk_soup(soup: Any, builder: _BlockBuilder, annotation_attr: str | None) -
             continue
         if isinstance(node, Tag):
             name = node.name.lower() if node.name else ""
-            attrs = node.attrs
-            if name in DROPPED_TAGS or (attrs and _is_hidden(attrs)):
-                continue
-            child_context = _child_context(
-                name, attrs, context, annotation_attr, builder.enter(context.element)
+            child_context = _open_element(
+                name, node.attrs, context, annotation_attr, builder, stack
             )
-            if child_context.block_element == child_context.element:  # a block-level element
-                builder.flush()
-                stack.append((_FLUSH, None, None))
+            if child_context is None:
+                continue
             stack.extend((_ENTER, child, child_context) for child in reversed(node.contents))
         elif type(node) is NavigableString:  # comments, doctypes, CDATA are subclasses
             builder.add(str(node), context)
