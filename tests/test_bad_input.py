@@ -10,6 +10,7 @@ timeout.
 
 from __future__ import annotations
 
+import io
 import math
 import multiprocessing
 import os
@@ -130,6 +131,67 @@ def test_the_default_size_limit_is_the_documented_one() -> None:
 
     for function in (declutter.clean, declutter.clean_html):
         assert inspect.signature(function).parameters["max_chars"].default == DEFAULT_MAX_CHARS
+
+
+class Endless(io.RawIOBase):
+    """An input that never ends (like /dev/zero, or a gzip bomb inflating), which counts
+    what it served and fails the test if anyone reads far past any sensible limit."""
+
+    def __init__(self, unit: bytes = b"a", ceiling: int = 50_000_000) -> None:
+        self.unit, self.ceiling, self.served = unit, ceiling, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.served > self.ceiling:
+            raise AssertionError(f"read {self.served:,} bytes of an endless input")
+        size = len(buffer)
+        buffer[:size] = (self.unit * (size // len(self.unit) + 1))[:size]
+        self.served += size
+        return size
+
+
+def test_reading_text_stops_just_past_the_limit() -> None:
+    from declutter.decoding import read_text
+
+    endless = Endless()
+    with pytest.raises(InputTooLargeError, match="longer than 1,000 characters"):
+        read_text(io.BufferedReader(endless), None, "endless", 1_000, chunk_bytes=4096)
+    assert endless.served <= 1_000 + 2 * 8192  # one chunk past the limit (plus buffering)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 1 << 20])
+def test_reading_text_in_chunks_decodes_as_the_whole(chunk: int) -> None:
+    from declutter.decoding import read_text
+
+    text = "\ufeffCafé, naïve 日本語 😀 and plain ASCII.\n" * 3
+    data = text.encode("utf-8")
+    assert read_text(io.BytesIO(data), None, "x", None, chunk) == decode_text(data, None, "x")
+    assert read_text(io.BytesIO(data), None, "x", len(text) - 1, chunk)  # BOM not counted
+    with pytest.raises(InputTooLargeError):
+        read_text(io.BytesIO(data), None, "x", len(text) - 2, chunk)
+    broken = data[:20] + b"\xe9" + data[20:]
+    with pytest.raises(InputError) as whole:
+        decode_text(broken, None, "x")
+    with pytest.raises(InputError) as chunked:
+        read_text(io.BytesIO(broken), None, "x", None, chunk)
+    assert str(chunked.value) == str(whole.value)  # the same byte offset
+
+
+def test_a_line_over_the_limit_costs_only_that_line() -> None:
+    from declutter.bounded import read_bounded, read_line
+
+    handle = io.BytesIO(b"short\n" + b"x" * 100_000 + b"\nnext\n")
+    assert read_line(handle, 10) == b"short\n"
+    with pytest.raises(InputTooLargeError, match="on one line"):
+        read_line(handle, 10)
+    assert read_line(handle, 10) == b"next\n"
+    assert read_line(handle, 10) == b""
+    assert read_line(io.BytesIO(b"x" * 10 + b"\n"), 10) == b"x" * 10 + b"\n"  # at the limit
+    with pytest.raises(InputTooLargeError, match="longer than 5 bytes"):
+        read_bounded(io.BytesIO(b"123456"), 5)
+    assert read_bounded(io.BytesIO(b"12345"), 5) == b"12345"
 
 
 # --------------------------------------------------------------------------- odd text
