@@ -36,20 +36,34 @@ def read_bounded(handle: IO[bytes], limit: int | None) -> bytes:
     return data
 
 
+class EndlessLineError(InputTooLargeError):
+    """A line went on for twice the limit without ending: the rest of the input is not
+    read (it is not line-based text, or it never ends)."""
+
+
 def read_line(handle: IO[bytes], limit: int | None) -> bytes:
     """The next line (``b""`` at the end), or :func:`too_large` for a line over ``limit``.
 
     An over-long line is skipped to its end, a megabyte at a time, before the error is
-    raised, so that the next call reads the next line: one bad line costs one record.
+    raised, so that the next call reads the next line: one bad line costs one record. A
+    line whose end does not come within another ``limit`` bytes is not skipped to its end,
+    which might never come (``/dev/zero``, a gzip bomb): :class:`EndlessLineError`.
     """
     if limit is None:
         return handle.readline()
     line = handle.readline(limit + 1)
     if len(line) <= limit or line.endswith(b"\n"):
         return line
-    while (rest := handle.readline(_SKIP_BYTES)) and not rest.endswith(b"\n"):
-        pass
-    raise too_large(limit, "bytes on one line")
+    skipped = 0
+    while skipped <= limit:
+        rest = handle.readline(_SKIP_BYTES)
+        if not rest or rest.endswith(b"\n"):
+            raise too_large(limit, "bytes on one line")
+        skipped += len(rest)
+    raise EndlessLineError(
+        f"a line goes on past {2 * limit:,} bytes, so the rest of this input was not read "
+        "(is it JSON Lines? --max-chars sets the limit)"
+    )
 
 
-__all__ = ["read_bounded", "read_line", "too_large"]
+__all__ = ["EndlessLineError", "read_bounded", "read_line", "too_large"]

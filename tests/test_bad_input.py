@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 import declutter
-from declutter import cli, streaming
+from declutter import cli, inputs
 from declutter.decoding import decode_text
 from declutter.errors import DeclutterError, InputError, InputTooLargeError, OptionError
 from declutter.options import DEFAULT_MAX_CHARS, Options
@@ -192,6 +192,15 @@ def test_a_line_over_the_limit_costs_only_that_line() -> None:
     with pytest.raises(InputTooLargeError, match="longer than 5 bytes"):
         read_bounded(io.BytesIO(b"123456"), 5)
     assert read_bounded(io.BytesIO(b"12345"), 5) == b"12345"
+
+
+def test_a_line_that_never_ends_is_not_followed_for_ever() -> None:
+    from declutter.bounded import EndlessLineError, read_line
+
+    endless = Endless()
+    with pytest.raises(EndlessLineError, match="past 2,000 bytes"):
+        read_line(io.BufferedReader(endless), 1_000)
+    assert endless.served < 4 << 20  # the skip reads a megabyte at a time, then gives up
 
 
 # --------------------------------------------------------------------------- odd text
@@ -397,10 +406,10 @@ def test_cli_unreadable_file(tmp_path: Path, capsys, monkeypatch) -> None:
     locked = tmp_path / "locked.txt"
     locked.write_text("secret")
 
-    def refuse(name: str) -> bytes:
+    def refuse(name: str) -> int:
         raise PermissionError(13, "Permission denied", name)
 
-    monkeypatch.setattr(streaming, "_open_file", refuse)  # what opening a 0o000 file does
+    monkeypatch.setattr(inputs, "_open_descriptor", refuse)  # what opening 0o000 does
     code, _, err = run_cli(["clean", str(locked)], capsys)
     assert code == cli.EXIT_USAGE
     assert "locked.txt" in err
@@ -463,6 +472,50 @@ def test_cli_bad_options_exit_2_with_a_message(tmp_path: Path, capsys, options, 
     assert code == cli.EXIT_USAGE
     assert message in err
     assert out == ""
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_cli_refuses_a_device_instead_of_reading_it_for_ever(capsys) -> None:
+    code, out, err = run_cli(["clean", "/dev/zero"], capsys)
+    assert (code, out) == (cli.EXIT_USAGE, "")
+    assert "/dev/zero: a character device, not a regular file" in err
+    assert err.count("\n") == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("command", ["clean"])
+def test_cli_refuses_a_fifo_instead_of_waiting_for_a_writer(tmp_path: Path, command) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    args = [command, str(fifo)] + (
+        ["-o", str(tmp_path / "out.jsonl")] if command == "label" else []
+    )
+    process = _cli_process(args)
+    try:
+        _, err = process.communicate(timeout=120)  # a blocking open would never return
+    finally:
+        process.kill()
+    assert process.returncode == cli.EXIT_USAGE
+    assert "named pipe (FIFO)" in err.decode() and "Traceback" not in err.decode()
+
+
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_cli_max_chars_must_be_positive(tmp_path: Path, capsys, value: str) -> None:
+    page = tmp_path / "a.txt"
+    page.write_text(ARTICLE)
+    code, out, err = run_cli(["clean", "--max-chars", value, str(page)], capsys)
+    assert (code, out) == (cli.EXIT_USAGE, "")
+    assert "--max-chars must be a positive number" in err and "larger number" in err
+
+
+def test_cli_one_document_over_max_chars_is_refused_with_the_way_out(tmp_path, capsys) -> None:
+    page = tmp_path / "a.txt"
+    page.write_text(ARTICLE)
+    code, out, err = run_cli(["clean", "--max-chars", "100", str(page)], capsys)
+    assert (code, out) == (cli.EXIT_USAGE, "")
+    assert f"{page}: longer than 100 characters" in err and "--max-chars" in err
+    code, out, _ = run_cli(["clean", "--max-chars", str(len(ARTICLE)), str(page)], capsys)
+    assert (code, out) == (cli.EXIT_OK, declutter.clean(ARTICLE).text + "\n")
 
 
 def test_cli_empty_file_prints_nothing(tmp_path: Path, capsys) -> None:
