@@ -228,11 +228,12 @@ def command_evaluate(args: argparse.Namespace) -> int:
     from .training.datasets import load_dataset
     from .training.evaluation import evaluate, format_table
 
+    threshold = Options(args.threshold).threshold  # checked before any data is read
     model = resolve_model(args.model)
     reports = {}
     for spec in args.data:
         dataset = load_dataset(spec, args.corpora)
-        reports[spec] = evaluate(model, dataset.documents, Options(args.threshold).threshold)
+        reports[spec] = evaluate(model, dataset.documents, threshold)
     if args.json:
         write_out(json.dumps(reports, indent=2) + "\n")
     else:
@@ -241,11 +242,29 @@ def command_evaluate(args: argparse.Namespace) -> int:
 
 
 def command_label(args: argparse.Namespace) -> int:
+    """Pre-label files for a person to correct; every input and the output folder are
+    checked first, and a file that cannot be read is a one-line error (exit 2)."""
     from .model import resolve_model
+    from .streaming import check_inputs
     from .training.labelling import prelabel
 
+    check_inputs(args.inputs)
+    for name in args.inputs:
+        if name == "-" or os.path.isdir(name):
+            raise UsageError(f"{name}: label takes files (one document each), not a folder or -")
+    folder = os.path.dirname(os.path.abspath(args.output))
+    if not os.path.isdir(folder):
+        raise UsageError(f"cannot write {args.output}: the folder {folder} does not exist")
     model = resolve_model(args.model)
-    count = prelabel(args.inputs, args.output, model=model, source=args.source, html=args.html)
+    try:
+        count = prelabel(args.inputs, args.output, model=model, source=args.source, html=args.html)
+    except UnicodeDecodeError as error:
+        raise UsageError(
+            f"an input is not valid UTF-8 ({error.reason} at byte {error.start}); label reads "
+            "UTF-8 text, or pages with --html"
+        ) from None
+    except OSError as error:
+        raise UsageError(f"{error.filename or 'an input'}: {error.strerror or error}") from None
     print(f"wrote {count} documents to {args.output}; correct the labels, then run declutter train")
     return EXIT_OK
 
@@ -377,10 +396,26 @@ def _add_clean(commands: Any) -> None:
 
 
 def _add_train(commands: Any) -> None:
-    train = commands.add_parser("train", allow_abbrev=False, help="train a model on labelled data")
-    train.add_argument("data", nargs="+", help="JSONL files or folders, or corpus:NAME")
+    train = commands.add_parser(
+        "train",
+        allow_abbrev=False,
+        help="train a model on labelled data",
+        description="Train a model on labelled data: cross-validates with folds grouped by "
+        "site, tunes the thresholds on out-of-fold scores, and writes model.npz and card.json "
+        "to the output directory. The same data and seed give the same model.",
+    )
+    train.add_argument(
+        "data",
+        nargs="+",
+        help="labelled data: JSONL files or folders in declutter's training format, or "
+        "corpus:NAME[:text][:test|:all] for a public corpus",
+    )
     train.add_argument("-o", "--output", required=True, help="directory to write the model to")
-    train.add_argument("--corpora", help="folder of the public corpora (for corpus:NAME)")
+    train.add_argument(
+        "--corpora",
+        help="folder of the public corpora, for corpus:NAME (default: $DECLUTTER_CORPORA or "
+        "../shared/corpora)",
+    )
     train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     train.add_argument("--quiet", action="store_true", help="no progress messages")
     train.set_defaults(run=command_train)
@@ -388,24 +423,52 @@ def _add_train(commands: Any) -> None:
 
 def _add_evaluate(commands: Any) -> None:
     evaluate = commands.add_parser(
-        "evaluate", allow_abbrev=False, help="score a model on labelled data"
+        "evaluate",
+        allow_abbrev=False,
+        help="score a model on labelled data",
+        description="Score a model on labelled data: insert precision, recall and F1 per "
+        "paragraph, and content recall weighted by characters, for each data spec and "
+        "overall.",
     )
-    evaluate.add_argument("data", nargs="+", help="JSONL files or folders, or corpus:NAME")
+    evaluate.add_argument(
+        "data",
+        nargs="+",
+        help="labelled data: JSONL files or folders, or corpus:NAME[:text][:test|:all]",
+    )
     evaluate.add_argument("--model", help="a model directory (default: the shipped model)")
-    evaluate.add_argument("--corpora", help="folder of the public corpora (for corpus:NAME)")
-    evaluate.add_argument("--threshold", type=float, help="override the model's threshold")
+    evaluate.add_argument(
+        "--corpora",
+        help="folder of the public corpora, for corpus:NAME (default: $DECLUTTER_CORPORA or "
+        "../shared/corpora)",
+    )
+    evaluate.add_argument(
+        "--threshold",
+        type=float,
+        help="score at this insert probability (0-1) instead of the model's own threshold",
+    )
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of tables")
     evaluate.set_defaults(run=command_evaluate)
 
 
 def _add_label(commands: Any) -> None:
     label = commands.add_parser(
-        "label", allow_abbrev=False, help="pre-label new documents for a person to correct"
+        "label",
+        allow_abbrev=False,
+        help="pre-label new documents for a person to correct",
+        description="Label each input file with the current model and write them in the "
+        "training format, least confident first, each paragraph with its score and a "
+        "review_order. Correct the labels, then add the file to declutter train.",
     )
-    label.add_argument("inputs", nargs="+", help="text (or --html) files to label")
-    label.add_argument("-o", "--output", required=True, help="JSONL file to write")
-    label.add_argument("--source", help="source name for all documents (default: file's folder)")
-    label.add_argument("--html", action="store_true", help="the inputs are HTML pages")
+    label.add_argument("inputs", nargs="+", help="UTF-8 text files (or pages, with --html)")
+    label.add_argument("-o", "--output", required=True, help="the JSONL file to write")
+    label.add_argument(
+        "--source", help="source (site) name for all documents (default: each file's folder)"
+    )
+    label.add_argument(
+        "--html",
+        action="store_true",
+        help="the inputs are HTML pages: labelled as clean_html decides, with HTML features",
+    )
     label.add_argument("--model", help="a model directory (default: the shipped model)")
     label.set_defaults(run=command_label)
 

@@ -483,7 +483,7 @@ def test_cli_refuses_a_device_instead_of_reading_it_for_ever(capsys) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
-@pytest.mark.parametrize("command", ["clean"])
+@pytest.mark.parametrize("command", ["clean", "label"])
 def test_cli_refuses_a_fifo_instead_of_waiting_for_a_writer(tmp_path: Path, command) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
