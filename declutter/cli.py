@@ -197,13 +197,16 @@ class FailureReport:
 
 
 def write_out(text: str) -> None:
-    """Write to stdout; a closed pipe (``declutter clean big.txt | head``) ends quietly."""
+    """Write to stdout; a closed pipe (``declutter clean big.txt | head``) ends quietly, and
+    a failed write (``> /dev/full``) is a one-line error."""
+    from .outputs import open_output, silence_stdout
+
     try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        with open_output(None) as stdout:
+            stdout.write(text)
+            stdout.flush()
     except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        silence_stdout()
         raise SystemExit(EXIT_OK) from None
 
 

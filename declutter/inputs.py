@@ -26,9 +26,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from typing import IO, Any, cast
 
-from .bounded import read_bounded
 from .errors import DeclutterError
-from .options import DEFAULT_MAX_CHARS
 
 GZIP_MAGIC = b"\x1f\x8b"
 _GLOB_CHARACTERS = frozenset("*?[")
@@ -201,6 +199,9 @@ class Input:
 
     def __init__(self, raw: IO[bytes], *closers: IO[bytes]) -> None:
         self._raw = raw
+        #: One read of what is there (a gzip member's next block, a pipe's next write), so
+        #: that a failure part-way never takes the bytes already read with it.
+        self._read1 = getattr(raw, "read1", raw.read)
         self._closers = (raw, *closers)
         self.bytes_read = 0
         self._failure: ReadError | None = None
@@ -214,7 +215,7 @@ class Input:
         got = 0
         try:
             while got < wanted:
-                chunk = self._raw.read1(min(wanted - got, 1 << 20))  # type: ignore[attr-defined]
+                chunk = self._read1(min(wanted - got, 1 << 20))
                 if not chunk:
                     break
                 parts.append(chunk)
@@ -293,7 +294,8 @@ def open_input(name: str) -> Input:
     if not stat.S_ISREG(mode):
         os.close(descriptor)
         raise StreamError(f"{name}: {_not_regular(name, mode)}")
-    os.set_blocking(descriptor, True)
+    if hasattr(os, "O_NONBLOCK"):
+        os.set_blocking(descriptor, True)
     raw = os.fdopen(descriptor, "rb")
     if name.endswith(".gz"):
         return Input(cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb")), raw)
@@ -313,15 +315,6 @@ def _open_stdin() -> Input:
     return Input(peekable)
 
 
-def read_whole(name: str, max_chars: int | None = DEFAULT_MAX_CHARS) -> bytes:
-    """The bytes of one input (``-``: stdin; ``.gz`` inflated), at most ``max_chars``."""
-    try:
-        with open_input(name) as handle:
-            return read_bounded(cast(IO[bytes], handle), max_chars)
-    except DeclutterError as error:
-        raise located(name, error) from None
-
-
 __all__ = [
     "GZIP_MAGIC",
     "PAGE_STARTS",
@@ -337,5 +330,4 @@ __all__ = [
     "located",
     "looks_like_page",
     "open_input",
-    "read_whole",
 ]

@@ -104,7 +104,7 @@ def open_output(name: str | None) -> Iterator[IO[str]]:
     output.
     """
     if name is None or name == "-":
-        yield sys.stdout
+        yield cast(IO[str], _Stdout())
         return
     target = _output_target(name)
     if os.path.exists(target) and not os.path.isfile(target):
@@ -171,11 +171,52 @@ def _new_file_mode(target: str) -> int:
         return 0o666 & ~umask
 
 
+class _Stdout(io.TextIOBase):
+    """Standard output, whose write failures other than a closed pipe (a full disk behind
+    ``> file``, ``> /dev/full``) become one :class:`StreamError` instead of a traceback."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._done = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        with _stdout_errors():
+            return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        if not self._done:
+            with _stdout_errors():
+                sys.stdout.flush()
+
+    def close(self) -> None:
+        self._done = True  # closing this view leaves the real stdout alone
+        super().close()
+
+
+@contextmanager
+def _stdout_errors() -> Iterator[None]:
+    try:
+        yield
+    except BrokenPipeError:
+        raise  # the reader went away: the caller ends quietly
+    except OSError as error:
+        silence_stdout()  # or Python's last flush at exit fails again, with a traceback
+        raise StreamError(f"cannot write standard output: {error.strerror or error}") from None
+
+
+def silence_stdout() -> None:
+    """Send the rest of standard output to /dev/null (its reader went away, or it failed)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def quiet_broken_pipe(output: IO[str]) -> None:
     """After stdout's reader went away (``| head``), send the rest to /dev/null quietly."""
-    if output is sys.stdout:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+    if output is sys.stdout or isinstance(output, _Stdout):
+        silence_stdout()
 
 
-__all__ = ["json_line", "open_output", "quiet_broken_pipe"]
+__all__ = ["json_line", "open_output", "quiet_broken_pipe", "silence_stdout"]

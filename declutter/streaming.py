@@ -58,7 +58,6 @@ from .inputs import (
     located,
     looks_like_page,
     open_input,
-    read_whole,
 )
 from .model import ModelSource, resolve_model
 from .options import DEFAULT_MAX_CHARS, Options
@@ -653,7 +652,6 @@ __all__ = [
     "open_output",
     "quiet_broken_pipe",
     "read_document",
-    "read_whole",
     "result_fields",
     "warc_documents",
     "warcio_iterator",

@@ -570,6 +570,26 @@ def test_cli_broken_pipe_ends_quietly(tmp_path: Path, many: bool) -> None:
     assert code == cli.EXIT_OK
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("many", [False, True], ids=["one file", "a directory"])
+def test_cli_stdout_on_a_full_disk_is_one_line(tmp_path: Path, many: bool) -> None:
+    """``declutter clean a.txt > /dev/full``: exit 2 and one line, not two tracebacks."""
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    target = tmp_path if many else tmp_path / "a.txt"
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "declutter", "clean", "--quiet", str(target)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
+            timeout=240,
+        )
+    err = done.stderr.decode()
+    assert done.returncode == cli.EXIT_USAGE
+    assert err == "declutter clean: cannot write standard output: No space left on device\n"
+
+
 def test_cli_exit_code_and_one_line_message_in_a_real_process(tmp_path: Path) -> None:
     process = _cli_process(["clean", str(tmp_path / "missing.txt")])
     out, err = process.communicate(timeout=240)
