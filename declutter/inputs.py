@@ -114,6 +114,7 @@ def _check_regular(name: str) -> None:
 
 
 def _missing(name: str) -> str:
+    """Why a name is not there; for a broken symbolic link, where it points (often the fix)."""
     if os.path.islink(name):
         return f"a broken symbolic link (to {os.readlink(name)}, which does not exist)"
     return "no such file"
@@ -132,8 +133,9 @@ def _not_regular(name: str, mode: int) -> str:
     ]
     kind = next((label for test, label in kinds if test(mode)), "not a regular file")
     return (
-        f"{kind}, not a regular file; declutter reads files, folders and standard input. "
-        f"To read it anyway, pipe it in: declutter clean - < {name}"
+        f"{kind}, not a regular file: declutter reads regular files only (a pipe or a device "
+        f"may never end). To clean it anyway, redirect it to standard input, where "
+        f"--max-chars still applies: declutter clean - < {name}"
     )
 
 

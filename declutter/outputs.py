@@ -50,7 +50,6 @@ class _Output(io.TextIOBase):
         if compress:  # the gzip header names the target, not the temporary file
             base = os.path.basename(name)
             binary = cast(IO[bytes], gzip.GzipFile(filename=base, mode="wb", fileobj=raw))
-        self._binary = binary
         self._text = io.TextIOWrapper(cast(Any, binary), encoding="utf-8", newline="\n")
 
     def writable(self) -> bool:
@@ -85,6 +84,7 @@ class _Output(io.TextIOBase):
 
 @contextmanager
 def _write_errors(name: str) -> Iterator[None]:
+    """An OSError while writing ``name`` as one line that names it (a closed pipe passes)."""
     try:
         yield
     except BrokenPipeError:

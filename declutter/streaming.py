@@ -206,6 +206,9 @@ def _jsonl_lines(
     max_chars: int | None,
     keep: bool,
 ) -> Iterator[Document]:
+    """The documents of one JSON Lines input. A bad line or one over the limit is that
+    line's failure, and reading goes on at the next line; an input that cannot be read on
+    (a gzip that breaks off, a line without end) is one failure at the line it broke."""
     limit = json_line_limit(max_chars)
     number = 0
     while True:
@@ -376,6 +379,7 @@ def _warc_document(
 def _warc_page(
     record: Any, record_id: str | None, where: str, mode: HtmlMode, max_chars: int | None
 ) -> Document | None:
+    """The page of a 2xx HTML response (or resource) record; None for every other record."""
     if record.rec_type not in ("response", "resource"):
         return None
     headers = record.http_headers
