@@ -17,6 +17,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from .errors import DeclutterError, InputError, InputTooLargeError, ModelError, OptionError
+from .failures import Failed
 from .kinds import INSERT_KINDS
 from .result import Cleaned, Segment
 
@@ -45,6 +46,7 @@ __all__ = [
     "INSERT_KINDS",
     "Cleaned",
     "DeclutterError",
+    "Failed",
     "InputError",
     "InputTooLargeError",
     "Model",

@@ -18,7 +18,9 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+from typing import IO
 
+from .bounded import too_large
 from .errors import InputError
 
 log = logging.getLogger(__name__)
@@ -70,20 +72,72 @@ def check_encoding(encoding: object, where: str) -> str:
 
 def decode_text(data: bytes, encoding: str | None, where: str) -> str:
     """Decode plain text strictly: the given encoding, else UTF-8 (a BOM allowed)."""
-    codec = "utf-8-sig" if encoding is None else check_encoding(encoding, where)
+    codec = "utf-8" if encoding is None else check_encoding(encoding, where)
     try:
-        return data.decode(codec)
+        text = data.decode(codec)
     except UnicodeDecodeError as error:
-        hint = (
-            ""
-            if encoding
-            else " Pass its encoding (--encoding cp1252, or encoding= in Python), or clean it "
-            "as HTML (--html)."
-        )
-        raise InputError(
-            f"{where}: the bytes are not valid {encoding or 'UTF-8'} ({error.reason} at byte "
-            f"{error.start}).{hint}"
-        ) from None
+        raise _undecodable(where, encoding, error, error.start) from None
+    return _without_bom(text, encoding)
+
+
+def _without_bom(text: str, encoding: str | None) -> str:
+    """UTF-8 text without its byte-order mark. Why not the ``utf-8-sig`` codec: it reports
+    an undecodable byte's offset counted after the BOM, three bytes short."""
+    return text[1:] if encoding is None and text.startswith("\ufeff") else text
+
+
+def read_text(
+    handle: IO[bytes],
+    encoding: str | None,
+    where: str,
+    max_chars: int | None,
+    chunk_bytes: int = 1 << 20,
+) -> str:
+    """Read and decode plain text like :func:`decode_text`, but refuse it (``too_large``) as
+    soon as more than ``max_chars`` characters have arrived.
+
+    Why incrementally: the limit is on characters (what ``clean()`` counts), and a file
+    can be endless (``/dev/zero``) or inflate without end (a gzip bomb); decoding chunk by
+    chunk stops once the limit is passed, holding at most one chunk more. An undecodable
+    byte is reported at its offset in the whole input, as :func:`decode_text` does.
+    """
+    codec = "utf-8" if encoding is None else check_encoding(encoding, where)
+    decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+    parts: list[str] = []
+    characters = offset = 0
+    started = False
+    while True:
+        data = handle.read(chunk_bytes)
+        pending = len(decoder.getstate()[0])
+        try:
+            text = decoder.decode(data, final=not data)
+        except UnicodeDecodeError as error:
+            raise _undecodable(where, encoding, error, offset - pending + error.start) from None
+        if text and not started:  # the first characters: a BOM is dropped
+            text, started = _without_bom(text, encoding), True
+        parts.append(text)
+        characters += len(text)
+        offset += len(data)
+        if max_chars is not None and characters > max_chars:
+            raise too_large(max_chars, "characters")
+        if not data:
+            return "".join(parts)
+
+
+def _undecodable(
+    where: str, encoding: str | None, error: UnicodeDecodeError, position: int
+) -> InputError:
+    """The error for bytes that are not valid in the encoding, saying what to do instead."""
+    hint = (
+        ""
+        if encoding
+        else " Pass its encoding (--encoding cp1252, or encoding= in Python), or clean it "
+        "as HTML (--html)."
+    )
+    return InputError(
+        f"{where}: the bytes are not valid {encoding or 'UTF-8'} ({error.reason} at byte "
+        f"{position}).{hint}"
+    )
 
 
 def decode_page(data: bytes, encoding: str | None = None, declared: str | None = None) -> str:
@@ -145,4 +199,11 @@ def http_charset(content_type: str) -> str | None:
     return None
 
 
-__all__ = ["check_encoding", "decode_page", "decode_text", "http_charset", "text_codec"]
+__all__ = [
+    "check_encoding",
+    "decode_page",
+    "decode_text",
+    "http_charset",
+    "read_text",
+    "text_codec",
+]

@@ -10,6 +10,7 @@ timeout.
 
 from __future__ import annotations
 
+import io
 import math
 import multiprocessing
 import os
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 
 import declutter
-from declutter import cli, streaming
+from declutter import cli, inputs
 from declutter.decoding import decode_text
 from declutter.errors import DeclutterError, InputError, InputTooLargeError, OptionError
 from declutter.options import DEFAULT_MAX_CHARS, Options
@@ -130,6 +131,76 @@ def test_the_default_size_limit_is_the_documented_one() -> None:
 
     for function in (declutter.clean, declutter.clean_html):
         assert inspect.signature(function).parameters["max_chars"].default == DEFAULT_MAX_CHARS
+
+
+class Endless(io.RawIOBase):
+    """An input that never ends (like /dev/zero, or a gzip bomb inflating), which counts
+    what it served and fails the test if anyone reads far past any sensible limit."""
+
+    def __init__(self, unit: bytes = b"a", ceiling: int = 50_000_000) -> None:
+        self.unit, self.ceiling, self.served = unit, ceiling, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.served > self.ceiling:
+            raise AssertionError(f"read {self.served:,} bytes of an endless input")
+        size = len(buffer)
+        buffer[:size] = (self.unit * (size // len(self.unit) + 1))[:size]
+        self.served += size
+        return size
+
+
+def test_reading_text_stops_just_past_the_limit() -> None:
+    from declutter.decoding import read_text
+
+    endless = Endless()
+    with pytest.raises(InputTooLargeError, match="longer than 1,000 characters"):
+        read_text(io.BufferedReader(endless), None, "endless", 1_000, chunk_bytes=4096)
+    assert endless.served <= 1_000 + 2 * 8192  # one chunk past the limit (plus buffering)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7, 1 << 20])
+def test_reading_text_in_chunks_decodes_as_the_whole(chunk: int) -> None:
+    from declutter.decoding import read_text
+
+    text = "\ufeffCafé, naïve 日本語 😀 and plain ASCII.\n" * 3
+    data = text.encode("utf-8")
+    assert read_text(io.BytesIO(data), None, "x", None, chunk) == decode_text(data, None, "x")
+    assert read_text(io.BytesIO(data), None, "x", len(text) - 1, chunk)  # BOM not counted
+    with pytest.raises(InputTooLargeError):
+        read_text(io.BytesIO(data), None, "x", len(text) - 2, chunk)
+    broken = data[:20] + b"\xe9" + data[20:]
+    with pytest.raises(InputError) as whole:
+        decode_text(broken, None, "x")
+    with pytest.raises(InputError) as chunked:
+        read_text(io.BytesIO(broken), None, "x", None, chunk)
+    assert str(chunked.value) == str(whole.value)  # the same byte offset
+
+
+def test_a_line_over_the_limit_costs_only_that_line() -> None:
+    from declutter.bounded import read_bounded, read_line
+
+    handle = io.BytesIO(b"short\n" + b"x" * 100_000 + b"\nnext\n")
+    assert read_line(handle, 10) == b"short\n"
+    with pytest.raises(InputTooLargeError, match="on one line"):
+        read_line(handle, 10)
+    assert read_line(handle, 10) == b"next\n"
+    assert read_line(handle, 10) == b""
+    assert read_line(io.BytesIO(b"x" * 10 + b"\n"), 10) == b"x" * 10 + b"\n"  # at the limit
+    with pytest.raises(InputTooLargeError, match="longer than 5 bytes"):
+        read_bounded(io.BytesIO(b"123456"), 5)
+    assert read_bounded(io.BytesIO(b"12345"), 5) == b"12345"
+
+
+def test_a_line_that_never_ends_is_not_followed_for_ever() -> None:
+    from declutter.bounded import EndlessLineError, read_line
+
+    endless = Endless()
+    with pytest.raises(EndlessLineError, match="past 2,000 bytes"):
+        read_line(io.BufferedReader(endless), 1_000)
+    assert endless.served < 4 << 20  # the skip reads a megabyte at a time, then gives up
 
 
 # --------------------------------------------------------------------------- odd text
@@ -335,10 +406,10 @@ def test_cli_unreadable_file(tmp_path: Path, capsys, monkeypatch) -> None:
     locked = tmp_path / "locked.txt"
     locked.write_text("secret")
 
-    def refuse(name: str) -> bytes:
+    def refuse(name: str) -> int:
         raise PermissionError(13, "Permission denied", name)
 
-    monkeypatch.setattr(streaming, "_open_file", refuse)  # what opening a 0o000 file does
+    monkeypatch.setattr(inputs, "_open_descriptor", refuse)  # what opening 0o000 does
     code, _, err = run_cli(["clean", str(locked)], capsys)
     assert code == cli.EXIT_USAGE
     assert "locked.txt" in err
@@ -403,6 +474,50 @@ def test_cli_bad_options_exit_2_with_a_message(tmp_path: Path, capsys, options, 
     assert out == ""
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_cli_refuses_a_device_instead_of_reading_it_for_ever(capsys) -> None:
+    code, out, err = run_cli(["clean", "/dev/zero"], capsys)
+    assert (code, out) == (cli.EXIT_USAGE, "")
+    assert "/dev/zero: a character device, not a regular file" in err
+    assert err.count("\n") == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("command", ["clean", "label"])
+def test_cli_refuses_a_fifo_instead_of_waiting_for_a_writer(tmp_path: Path, command) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    args = [command, str(fifo)] + (
+        ["-o", str(tmp_path / "out.jsonl")] if command == "label" else []
+    )
+    process = _cli_process(args)
+    try:
+        _, err = process.communicate(timeout=120)  # a blocking open would never return
+    finally:
+        process.kill()
+    assert process.returncode == cli.EXIT_USAGE
+    assert "named pipe (FIFO)" in err.decode() and "Traceback" not in err.decode()
+
+
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_cli_max_chars_must_be_positive(tmp_path: Path, capsys, value: str) -> None:
+    page = tmp_path / "a.txt"
+    page.write_text(ARTICLE)
+    code, out, err = run_cli(["clean", "--max-chars", value, str(page)], capsys)
+    assert (code, out) == (cli.EXIT_USAGE, "")
+    assert "--max-chars must be a positive number" in err and "larger number" in err
+
+
+def test_cli_one_document_over_max_chars_is_refused_with_the_way_out(tmp_path, capsys) -> None:
+    page = tmp_path / "a.txt"
+    page.write_text(ARTICLE)
+    code, out, err = run_cli(["clean", "--max-chars", "100", str(page)], capsys)
+    assert (code, out) == (cli.EXIT_USAGE, "")
+    assert f"{page}: longer than 100 characters" in err and "--max-chars" in err
+    code, out, _ = run_cli(["clean", "--max-chars", str(len(ARTICLE)), str(page)], capsys)
+    assert (code, out) == (cli.EXIT_OK, declutter.clean(ARTICLE).text + "\n")
+
+
 def test_cli_empty_file_prints_nothing(tmp_path: Path, capsys) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
@@ -453,6 +568,26 @@ def test_cli_broken_pipe_ends_quietly(tmp_path: Path, many: bool) -> None:
     assert "Traceback" not in err
     assert "BrokenPipe" not in err
     assert code == cli.EXIT_OK
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("many", [False, True], ids=["one file", "a directory"])
+def test_cli_stdout_on_a_full_disk_is_one_line(tmp_path: Path, many: bool) -> None:
+    """``declutter clean a.txt > /dev/full``: exit 2 and one line, not two tracebacks."""
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    target = tmp_path if many else tmp_path / "a.txt"
+    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "declutter", "clean", "--quiet", str(target)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": path},
+            timeout=240,
+        )
+    err = done.stderr.decode()
+    assert done.returncode == cli.EXIT_USAGE
+    assert err == "declutter clean: cannot write standard output: No space left on device\n"
 
 
 def test_cli_exit_code_and_one_line_message_in_a_real_process(tmp_path: Path) -> None:

@@ -220,3 +220,134 @@ def test_kinds_named_together_equal_kinds_named_per_document() -> None:
     together = take_kinds(requests)
     assert together == [take_kinds([request])[0] for request in requests]
     assert together[-1][-1] == "advert" and sum(map(len, together)) > 50
+
+
+# --------------------------------------------------------------------------- failing documents
+
+POISON = "This paragraph makes the cleaner fail."
+
+
+@pytest.fixture
+def poisoned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cleaning fails on POISON (as a bug in the cleaner would), in this process."""
+    import declutter.batch as batch
+
+    real = batch.prepare
+
+    def prepare(text: str, *args, **kwargs):
+        if text == POISON:
+            raise RuntimeError("the cleaner broke on this one")
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "prepare", prepare)
+
+
+def _until_error(results: Iterator) -> tuple[list, BaseException | None]:
+    """Everything a generator yields before it raises, and what it raised."""
+    got = []
+    try:
+        for result in results:
+            got.append(result)
+    except Exception as error:  # the test looks at which one
+        return got, error
+    return got, None
+
+
+def test_raise_hands_out_the_documents_before_the_bad_one_first() -> None:
+    texts = [*sample_texts()[:3], None, *sample_texts()[3:]]  # a bad one inside the chunk
+    got, error = _until_error(clean_many(texts, batch_size=64))
+    assert tuple(got) == expected_results()[:3]  # were lost with the chunk before
+    assert isinstance(error, InputError)
+    assert "document 3 (counting from 0)" in str(error)
+
+
+def test_raise_reads_nothing_after_the_bad_document() -> None:
+    pulled = []
+
+    def texts() -> Iterator[object]:
+        for item in ["One fine text.", b"bytes", "Never read."]:
+            pulled.append(item)
+            yield item
+
+    with pytest.raises(InputError, match="document 1"):
+        list(clean_many(texts(), batch_size=64))
+    assert pulled == ["One fine text.", b"bytes"]
+
+
+def test_return_puts_a_failed_value_in_the_bad_documents_place() -> None:
+    from declutter import Failed
+
+    texts = sample_texts()
+    mixed = [texts[0], None, texts[1], 42, *texts[2:]]
+    got = list(clean_many(mixed, batch_size=3, errors="return"))
+    assert got[1] == Failed(1, got[1].error, "InputError")
+    assert "None" in got[1].error
+    assert got[3].index == 3 and got[3].error_type == "InputError"
+    assert tuple(r for r in got if not isinstance(r, Failed)) == expected_results()
+
+
+def test_skip_leaves_the_bad_documents_out() -> None:
+    texts = sample_texts()
+    got = tuple(clean_many([None, *texts, b"x"], batch_size=2, errors="skip"))
+    assert got == expected_results()
+
+
+def test_a_document_that_breaks_the_cleaner_costs_only_itself(poisoned) -> None:
+    texts = sample_texts()
+    mixed = [*texts[:2], POISON, *texts[2:]]
+    got = list(clean_many(mixed, batch_size=64, errors="return"))
+    assert got[2].index == 2 and got[2].error_type == "RuntimeError"
+    assert got[2].error == "the cleaner broke on this one"
+    assert tuple(got[:2] + got[3:]) == expected_results()
+    before, error = _until_error(clean_many(mixed, batch_size=64))
+    assert tuple(before) == expected_results()[:2]
+    assert isinstance(error, RuntimeError)  # raised as it is, as before
+
+
+def test_isolation_also_works_when_chunks_run_in_parallel(poisoned) -> None:
+    import joblib
+
+    texts = sample_texts()
+    mixed = [*texts[:3], POISON, *texts[3:], POISON]
+    with joblib.parallel_config(backend="threading"):  # workers that see the monkeypatch
+        got = list(clean_many(mixed, n_jobs=2, batch_size=3, errors="return"))
+    assert [getattr(r, "index", None) for r in got] == [None] * 3 + [3] + [None] * 5 + [9]
+    assert tuple(r for r in got if r.__class__.__name__ == "Cleaned") == expected_results()
+
+
+def test_failures_come_back_from_worker_processes_in_their_place() -> None:
+    texts = sample_texts()
+    mixed = [texts[0], None, *texts[1:5], b"bytes", *texts[5:]]
+    got = list(clean_many(mixed, n_jobs=2, batch_size=2, errors="return"))
+    assert [type(r).__name__ for r in got] == ["Cleaned", "Failed"] + ["Cleaned"] * 4 + [
+        "Failed"
+    ] + ["Cleaned"] * 3
+    assert (got[1].index, got[6].index) == (1, 6)
+    assert tuple(r for r in got if type(r).__name__ == "Cleaned") == expected_results()
+
+
+def test_clean_html_many_returns_failed_pages_in_place() -> None:
+    pages = sample_pages()
+    got = list(clean_html_many([pages[0], 42, *pages[1:]], batch_size=16, errors="return"))
+    assert got[1].index == 1 and got[1].error_type == "InputError"
+    assert [clean_html(p) for p in pages] == [got[0], *got[2:]]
+
+
+@pytest.mark.parametrize("errors", ["record", "ignore", None, True])
+def test_an_unknown_error_policy_is_refused_at_the_call(errors: object) -> None:
+    from declutter.errors import OptionError
+
+    with pytest.raises(OptionError, match="'raise', 'skip', 'return'"):
+        clean_many(["text"], errors=errors)  # type: ignore[call-overload]
+
+
+def test_failed_is_frozen_plain_data() -> None:
+    import dataclasses
+
+    from declutter import Failed
+
+    failed = Failed(3, "clean_many() got None instead of text", "InputError")
+    assert pickle.loads(pickle.dumps(failed)) == failed
+    assert failed.to_dict() == {"index": 3, "error": failed.error, "error_type": "InputError"}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        failed.index = 4  # type: ignore[misc]

@@ -139,3 +139,58 @@ def test_an_option_prefix_is_not_taken_for_the_option(command: str, capsys) -> N
         main([command, "--htm", "x.txt", "-o", "out"])
     assert caught.value.code == 2
     assert "--htm" in capsys.readouterr().err
+
+
+def _commands() -> dict:
+    from declutter.cli import build_parser
+
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command")
+    return dict(subparsers.choices)
+
+
+@pytest.mark.parametrize("command", ["clean", "train", "evaluate", "label", "review"])
+def test_every_command_and_option_says_what_it_does(command: str) -> None:
+    parser = _commands()[command]
+    assert parser.description and len(parser.description) > 40
+    undocumented = [
+        action.dest for action in parser._actions if action.dest != "help" and not action.help
+    ]
+    assert undocumented == []
+
+
+@pytest.mark.parametrize("threshold", ["nan", "inf", "-0.1", "1.5"])
+def test_evaluate_refuses_a_threshold_before_reading_any_data(threshold: str, capsys) -> None:
+    code = main(["evaluate", "--threshold", threshold, "corpus:no-such-corpus"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "threshold must be between 0 and 1" in err and "Traceback" not in err
+
+
+def _label(args: list[str], capsys) -> tuple[int, str]:
+    code = main(["label", *args])
+    return code, capsys.readouterr().err
+
+
+def test_label_of_a_missing_file_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
+    output = tmp_path / "out.jsonl"
+    code, err = _label([str(tmp_path / "nope.txt"), "-o", str(output)], capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert "nope.txt: no such file" in err
+    assert not output.exists()
+
+
+def test_label_says_which_inputs_it_cannot_take(tmp_path: Path, capsys) -> None:
+    good = tmp_path / "a.txt"
+    good.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Le café était fermé.".encode("cp1252"))
+    output = str(tmp_path / "out.jsonl")
+    cases = [
+        ([str(tmp_path), "-o", output], "label takes files"),
+        ([str(good), "-o", str(tmp_path / "missing" / "out.jsonl")], "does not exist"),
+        ([str(latin), "-o", output], "not valid UTF-8"),
+    ]
+    for args, message in cases:
+        code, err = _label(args, capsys)
+        assert code == 2 and message in err and "Traceback" not in err, args
