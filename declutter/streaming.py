@@ -186,6 +186,19 @@ def jsonl_documents(
     skipped. A bad line is its own failure (``keep_failures``); a file that breaks off
     (truncated gzip) ends with one failure at the line where it broke."""
     mode = html_mode(html)
+    options = (field_name, mode, encoding, max_chars, keep_failures)
+    yield from _each_input(
+        names, keep_failures, lambda handle, name: _jsonl_lines(handle, name, *options)
+    )
+
+
+def _each_input(
+    names: Iterable[str],
+    keep_failures: bool,
+    read: Callable[[Input, str], Iterator[Document]],
+) -> Iterator[Document]:
+    """The documents ``read`` finds in each input, opened in turn; an input that cannot be
+    opened is one failure in its place (JSON Lines and WARC files alike)."""
     for name in names:
         try:
             handle = open_input(name)
@@ -193,8 +206,7 @@ def jsonl_documents(
             yield _failed(name, error, keep_failures)
             continue
         with handle:
-            options = (field_name, mode, encoding, max_chars, keep_failures)
-            yield from _jsonl_lines(handle, name, *options)
+            yield from read(handle, name)
 
 
 def _jsonl_lines(
@@ -285,14 +297,13 @@ def warc_documents(
     """
     archive_iterator = warcio_iterator()
     mode = html_mode(html)
-    for name in names:
-        try:
-            handle = open_input(name)
-        except DeclutterError as error:
-            yield _failed(name, error, keep_failures)
-            continue
-        with handle:
-            yield from _warc_records(handle, name, archive_iterator, mode, max_chars, keep_failures)
+    yield from _each_input(
+        names,
+        keep_failures,
+        lambda handle, name: _warc_records(
+            handle, name, archive_iterator, mode, max_chars, keep_failures
+        ),
+    )
 
 
 def warcio_iterator() -> Any:
