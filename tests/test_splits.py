@@ -183,13 +183,19 @@ def test_ids_and_split_combine(made_up_root: Path) -> None:
         ("dragnet:test", ("dragnet", False, TEST)),
         ("dragnet:text:test", ("dragnet", True, TEST)),
         ("postlight_fixtures:text:all", ("postlight_fixtures", True, ALL)),
+        ("trafilatura_eval:agreed", ("trafilatura_eval", False, DEV, True)),
+        ("trafilatura_eval:text:agreed:all", ("trafilatura_eval", True, ALL, True)),
     ],
 )
-def test_corpus_specs_name_a_part(spec: str, expected: tuple[str, bool, str]) -> None:
+def test_corpus_specs_name_a_part(spec: str, expected: tuple) -> None:
+    expected = expected if len(expected) == 4 else (*expected, False)
     assert tuple(parse_corpus_spec(spec)) == expected
 
 
-@pytest.mark.parametrize("spec", ["dragnet:test:text", "dragnet:html", "dragnet:text:text", "nope"])
+@pytest.mark.parametrize(
+    "spec",
+    ["dragnet:test:text", "dragnet:html", "dragnet:text:text", "nope", "dragnet:agreed:text"],
+)
 def test_malformed_corpus_specs_say_what_to_write(spec: str) -> None:
     with pytest.raises(DataSpecError, match="corpus"):
         parse_corpus_spec(spec)

@@ -644,7 +644,7 @@ def _labels_from_gold(blocks: list[HtmlBlock], gold: GoldText) -> list[str | Non
             if found:
                 short_found.add(i)
         else:
-            label = _label_for_share(share)
+            label = label_for_share(share)
             if label is None and gold.glued_share(block.text) >= GLUED_SHARE:
                 label = CONTENT
             labels.append(label)
@@ -671,7 +671,22 @@ def _spread_content_to_short_blocks(labels: list[str | None], short_found: set[i
                 changed = True
 
 
-def _label_for_share(share: float) -> str | None:
+def block_share(gold: GoldText, text: str) -> float | None:
+    """Share of a block found in a gold text: its 4-gram share, or for a block too short
+    for 4-grams 1.0 / 0.0 by whole-word substring; None for a block without words."""
+    share = gold.share(text)
+    if share is not None:
+        return share
+    normalised = normalise_text(text)
+    if not normalised:
+        return None
+    return 1.0 if gold.contains(normalised) else 0.0
+
+
+def label_for_share(share: float | None) -> str | None:
+    """Content, insert, or None (in between, or no share) for a block's share of a gold."""
+    if share is None:
+        return None
     if share >= CONTENT_SHARE:
         return CONTENT
     if share <= INSERT_SHARE:
@@ -725,7 +740,8 @@ def insert_kind(block: HtmlBlock) -> str | None:
     return None
 
 
-def _block_labels(page: Page, blocks: list[HtmlBlock]) -> list[str | None]:
+def block_labels(page: Page, blocks: list[HtmlBlock]) -> list[str | None]:
+    """The gold label of each block (None where the gold does not say), as the corpus gives it."""
     if page.corpus == "trafilatura_eval":
         return _labels_from_snippets(page, blocks)
     if page.corpus == "googletrends2017" and len(page.element_labels) == len(blocks):
@@ -736,12 +752,20 @@ def _block_labels(page: Page, blocks: list[HtmlBlock]) -> list[str | None]:
     return _labels_from_gold(blocks, GoldText(page.gold_text or ""))
 
 
-def label_page(page: Page) -> LabelledDocument:
-    """Every block of the page as a labelled paragraph (features in ``html``)."""
+def label_page(page: Page, *, agreed: bool = False) -> LabelledDocument:
+    """Every block of the page as a labelled paragraph (features in ``html``).
+
+    ``agreed`` labels the blocks the gold leaves unlabelled by the unanimous verdict of
+    three extractors (:mod:`declutter.training.agreement`).
+    """
     blocks = page_blocks(page.html)
     if not blocks:
         raise ValueError(f"{page.corpus} page {page.id} has no visible text blocks")
-    labels = _block_labels(page, blocks)
+    labels = block_labels(page, blocks)
+    if agreed:
+        from .agreement import agreement_labels, fill_unlabelled
+
+        labels = fill_unlabelled(labels, agreement_labels(page.html, blocks))
     paragraphs = tuple(
         LabelledParagraph(
             text=block.text,
@@ -780,9 +804,11 @@ def article_window(doc: LabelledDocument, window: int) -> LabelledDocument | Non
     )
 
 
-def _label_or_none(page: Page) -> LabelledDocument | None:
+def _label_or_none(page: Page, agreed: bool = False) -> LabelledDocument | None:
     try:
-        return label_page(page)
+        return label_page(page, agreed=agreed)
+    except DataError:  # a missing extractor is the user's to fix, not a bad page
+        raise
     except Exception as error:  # one bad page must not stop a corpus
         log.warning("skipped %s page %s: %s", page.corpus, page.id, error)
         return None
@@ -796,19 +822,26 @@ def load_corpus(
     n_jobs: int = 1,
     ids: Iterable[str] | None = None,
     split: str = DEV,
+    agreed: bool = False,
 ) -> Iterator[LabelledDocument]:
     """Labelled documents of one corpus, in page order.
 
     ``window`` keeps only the article region plus that many blocks either side (documents
     without content are then skipped). ``n_jobs`` > 1 labels pages in parallel with joblib.
     ``ids`` restricts the corpus to those pages, ``split`` to one part (:data:`DEV` unless
-    chosen, as for :func:`load_pages`). Pages that fail to parse are logged and skipped.
+    chosen, as for :func:`load_pages`). ``agreed`` fills the blocks the gold leaves
+    unlabelled by extractor agreement (:func:`label_page`). Pages that fail to parse are
+    logged and skipped.
     """
+    if agreed:
+        from .agreement import extractor_versions
+
+        extractor_versions()  # fail before reading any page when an extractor is missing
     if window is not None and window < 0:
         raise ValueError(f"window must be >= 0 (blocks either side of the article), not {window}")
     pages = load_pages(corpus, root, ids=ids, split=split)
     skipped = 0
-    for doc in _map_pages(pages, n_jobs):
+    for doc in _map_pages(pages, n_jobs, agreed):
         if doc is not None and window is not None:
             doc = article_window(doc, window)
         if doc is None:
@@ -820,13 +853,15 @@ def load_corpus(
                  corpus, skipped)  # fmt: skip
 
 
-def _map_pages(pages: Iterable[Page], n_jobs: int) -> Iterator[LabelledDocument | None]:
+def _map_pages(
+    pages: Iterable[Page], n_jobs: int, agreed: bool = False
+) -> Iterator[LabelledDocument | None]:
     if n_jobs == 1:
-        yield from map(_label_or_none, pages)
+        yield from (_label_or_none(page, agreed) for page in pages)
         return
     from joblib import Parallel, delayed
 
-    tasks = (delayed(_label_or_none)(page) for page in pages)
+    tasks = (delayed(_label_or_none)(page, agreed) for page in pages)
     try:
         parallel = Parallel(n_jobs=n_jobs, return_as="generator", batch_size=8)
     except TypeError:  # joblib < 1.3 has no generator output: collect the list instead

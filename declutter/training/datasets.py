@@ -14,12 +14,18 @@ final figures only; ``:all`` reads both (the shipped model was trained before th
 existed, on all pages: ``corpus:scrapinghub_aeb:all`` reproduces its data). ``:dev`` may be
 written out. The rule that makes the parts is in :mod:`declutter.training.corpora` and
 ``docs/splits.md``.
+
+``:agreed`` after ``corpus:NAME`` or ``corpus:NAME:text`` (before the part) also labels the
+blocks the corpus leaves unlabelled, by the unanimous verdict of three extractors
+(:mod:`declutter.training.agreement`; needs ``pip install -e '.[bench]'``). trafilatura_eval,
+which labels a few snippets per page, is what it is for.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -67,33 +73,43 @@ def load_dataset(spec: str, corpora_root: str | Path | None = None) -> Dataset:
     return Dataset(spec, docs, digest, is_corpus=False)
 
 
+AGREED_SUFFIX = ":agreed"
+
+
 class CorpusSpec(NamedTuple):
-    """What ``corpus:NAME[:text][:dev|:test|:all]`` asks for."""
+    """What ``corpus:NAME[:text][:agreed][:dev|:test|:all]`` asks for."""
 
     corpus: str
     text: bool
     split: str
+    agreed: bool = False
 
 
 def parse_corpus_spec(name: str) -> CorpusSpec:
     """Read the part after ``corpus:``; the split defaults to the dev part.
 
     >>> parse_corpus_spec("dragnet:text:test")
-    CorpusSpec(corpus='dragnet', text=True, split='test')
+    CorpusSpec(corpus='dragnet', text=True, split='test', agreed=False)
+    >>> parse_corpus_spec("trafilatura_eval:agreed")
+    CorpusSpec(corpus='trafilatura_eval', text=False, split='dev', agreed=True)
     """
     from . import corpora
 
     corpus, *rest = name.split(":")
     split = rest.pop() if rest and rest[-1] in corpora.SPLITS else corpora.DEV
+    agreed = bool(rest) and rest[-1] == AGREED_SUFFIX[1:]
+    if agreed:
+        rest.pop()
     text = rest == [TEXT_SUFFIX[1:]]
     if rest and not text:
         raise DataSpecError(
-            f"cannot read corpus spec {CORPUS_PREFIX}{name!r}: write corpus:NAME, "
-            "corpus:NAME:text, and optionally :dev (the default), :test or :all after either"
+            f"cannot read corpus spec {CORPUS_PREFIX}{name!r}: write corpus:NAME or "
+            "corpus:NAME:text, then optionally :agreed, then optionally :dev (the default), "
+            ":test or :all"
         )
     if corpus not in corpora.CORPORA:
         raise DataSpecError(f"unknown corpus {corpus!r}; known: {', '.join(corpora.CORPORA)}")
-    return CorpusSpec(corpus, text, split)
+    return CorpusSpec(corpus, text, split, agreed)
 
 
 def _load_corpus(name: str, corpora_root: str | Path | None) -> Dataset:
@@ -106,27 +122,57 @@ def _load_corpus(name: str, corpora_root: str | Path | None) -> Dataset:
             f"corpus {spec.corpus!r} not found (looked in {root}); pass --corpora PATH or set "
             "DECLUTTER_CORPORA to the folder that holds the corpora"
         )
-    window = TEXT_WINDOW if spec.text else None
-    loaded = corpora.load_corpus(spec.corpus, root, window=window, split=spec.split)
-    docs = tuple(as_plain_text(d) for d in loaded) if spec.text else tuple(loaded)
-    return Dataset(CORPUS_PREFIX + name, docs, _corpus_digest(name, spec, root), is_corpus=True)
+    files = _corpus_files(root, spec.corpus)
+    pages = _labelled_pages(spec.corpus, root.resolve(), spec.split, spec.agreed, files)
+    if spec.text:
+        windows = (corpora.article_window(doc, TEXT_WINDOW) for doc in pages)
+        docs = tuple(as_plain_text(doc) for doc in windows if doc is not None)
+    else:
+        docs = pages
+    return Dataset(CORPUS_PREFIX + name, docs, _corpus_digest(name, spec, files), is_corpus=True)
 
 
-def _corpus_digest(name: str, spec: CorpusSpec, root: Path) -> str:
+@lru_cache(maxsize=2)
+def _labelled_pages(
+    corpus: str, root: Path, split: str, agreed: bool, files: tuple[tuple[str, str], ...]
+) -> tuple[LabelledDocument, ...]:
+    """A corpus part's labelled pages, kept for the next spec: a training command names
+    ``corpus:NAME`` and ``corpus:NAME:text`` together, and both start from the same pages
+    (parsing them is most of the time it takes to read a corpus). ``files`` (paths and
+    hashes) is part of the key so that a corpus changed on disk is read again."""
+    from . import corpora
+
+    return tuple(corpora.load_corpus(corpus, root, split=split, agreed=agreed))
+
+
+def _corpus_files(root: Path, corpus: str) -> tuple[tuple[str, str], ...]:
+    """Every file of one corpus folder as (path relative to the root, SHA-256), sorted."""
+    return tuple(
+        (path.relative_to(root).as_posix(), file_sha256(path))
+        for path in sorted((root / corpus).rglob("*"))
+        if path.is_file()
+    )
+
+
+def _corpus_digest(name: str, spec: CorpusSpec, files: tuple[tuple[str, str], ...]) -> str:
     """SHA-256 over the spec, the split rule and every file of the corpus: ``corpus:NAME``
     meant all pages before the split existed, and the dev part of the five older corpora
     was cut by page id before it was cut by site, so the part read and the rule that cut it
-    must change the digest (reading both parts depends on no rule)."""
+    must change the digest (reading both parts depends on no rule). With ``:agreed`` the
+    extractors' versions count too."""
     from . import corpora
 
     digest = hashlib.sha256(name.encode())
     digest.update(f"|split={spec.split}|test_share={corpora.TEST_SHARE}".encode())
     if spec.split != corpora.ALL:
         digest.update(f"|split_key={corpora.SPLIT_RULE}".encode())
-    for path in sorted((root / spec.corpus).rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(file_sha256(path).encode())
+    if spec.agreed:
+        from .agreement import extractor_versions
+
+        digest.update(f"|agreed={sorted(extractor_versions().items())}".encode())
+    for path, sha in files:
+        digest.update(path.encode())
+        digest.update(sha.encode())
     return digest.hexdigest()
 
 
