@@ -112,19 +112,50 @@ def test_single_paragraph_documents_copy_a_labelled_paragraph_of_their_own_split
     folder = ROOT / "training_data"
     whole = {d.id: d for name in ("train.jsonl", "test.jsonl") for d in read_jsonl(folder / name)}
     test_sources = {d.source for d in read_jsonl(folder / "test.jsonl")}
-    singles = [d for d in read_jsonl(folder / "train.jsonl") if "~" in d.id]
+    singles = [d for d in read_jsonl(folder / "train.jsonl") if "single_paragraph_of" in d.meta]
     held_out = list(read_jsonl(folder / "test_single.jsonl"))
     assert singles and held_out
     assert {d.source for d in held_out} <= test_sources
     assert not {d.source for d in singles} & test_sources
+    cut_off: dict[str, list] = {}  # a parent's inserts cut off its end (see the next test)
+    for name in ("train.jsonl", "test.jsonl"):
+        for d in read_jsonl(folder / name):
+            if "trailing_insert_of" in d.meta:
+                cut_off.setdefault(d.meta["trailing_insert_of"], []).extend(d.paragraphs)
     for single in singles + held_out:
         (paragraph,) = single.paragraphs
         parent = whole[single.meta["single_paragraph_of"]]
         assert single.id.startswith(parent.id + "~") and single.source == parent.source
         assert any(
             (p.text, p.label, p.kind) == (paragraph.text, paragraph.label, paragraph.kind)
-            for p in parent.paragraphs
+            for p in [*parent.paragraphs, *cut_off.get(parent.id, [])]
         )
+
+
+def test_about_half_the_documents_end_with_their_article_and_lose_nothing_else() -> None:
+    """The inserts cut off the end of a document come back as documents of their own, in
+    the same file; everything before its last content paragraph is untouched."""
+    build = _build_module()
+    folder = ROOT / "training_data"
+    authored = {
+        doc.id: doc
+        for path in sorted((folder / "authoring").glob("*.txt"))
+        for doc in build.parse_authoring(path)
+    }
+    for name in ("train.jsonl", "test.jsonl"):
+        docs = list(read_jsonl(folder / name))
+        whole = [d for d in docs if "~" not in d.id]
+        cut = [d for d in docs if "trailing_insert_of" in d.meta]
+        assert cut and all(d.paragraphs[0].label == "insert" for d in cut)
+        ending = sum(d.paragraphs[-1].label == "insert" for d in whole)
+        assert 0.3 < ending / len(whole) <= 0.5
+        for doc in whole:
+            original = authored[doc.id]
+            assert original.paragraphs[: len(doc.paragraphs)] == doc.paragraphs
+            gone = original.paragraphs[len(doc.paragraphs) :]
+            assert all(p.label != "content" for p in gone)
+            returned = [d.paragraphs[0].text for d in cut if d.meta["trailing_insert_of"] == doc.id]
+            assert returned == [p.text for p in gone if p.label == "insert"]
 
 
 def _build_module():

@@ -206,6 +206,49 @@ def single_paragraph_documents(doc: LabelledDocument) -> list[LabelledDocument]:
     ]
 
 
+def ends_with_article(doc: LabelledDocument) -> bool:
+    """Whether this document is one of those written out ending with its article: about
+    half of them, chosen by a hash of the id (see :func:`cut_trailing_inserts`)."""
+    return hashlib.sha256(f"{doc.id}/ending".encode()).digest()[0] < 128
+
+
+def cut_trailing_inserts(doc: LabelledDocument) -> tuple[LabelledDocument, list[LabelledDocument]]:
+    """The document without the inserts after its last content paragraph, and those inserts
+    as single-paragraph documents (ids ``<id>~end<n>``), for the documents chosen by
+    :func:`ends_with_article`; other documents come back unchanged.
+
+    Why: almost every authored document ended with an insert (a newsletter box, a teaser
+    list, a copyright line), which taught the model that a document's last line is an
+    insert; a user who cleans an article that ends with its own last paragraph lost it.
+    Real scraped text often ends with boilerplate too, so half of the documents keep their
+    ending. A trailing run glued onto the last content line (``^`` or ``+``) is left alone:
+    glued inserts are rarer and worth more as they are.
+    """
+    content_at = [i for i, p in enumerate(doc.paragraphs) if p.label == "content"]
+    if not content_at or not ends_with_article(doc):
+        return doc, []
+    last = content_at[-1]
+    trailing = doc.paragraphs[last + 1 :]
+    if not trailing or trailing[0].join is not None:
+        return doc, []
+    kept = LabelledDocument(
+        doc.id, doc.source, doc.paragraphs[: last + 1], doc.lang, doc.genre, doc.separator,
+        doc.meta,
+    )  # fmt: skip
+    cut = [
+        LabelledDocument(
+            id=f"{doc.id}~end{n}",
+            source=doc.source,
+            paragraphs=(LabelledParagraph(p.text, p.label, p.kind),),
+            lang=doc.lang,
+            genre=doc.genre,
+            meta={"trailing_insert_of": doc.id},
+        )
+        for n, p in enumerate(q for q in trailing if q.label == "insert")
+    ]
+    return kept, cut
+
+
 def build() -> dict[str, str]:
     """Return the text of each JSONL file, compiled from every authoring file."""
     import json
@@ -222,12 +265,17 @@ def build() -> dict[str, str]:
                 raise DataFormatError(f"{path}: duplicate document id {doc.id!r}")
             seen.add(doc.id)
             test = is_test_source(doc.source)
+            whole, cut = cut_trailing_inserts(doc)
             out["test.jsonl" if test else "train.jsonl"].append(
-                json.dumps(document_to_json(doc), ensure_ascii=False)
+                json.dumps(document_to_json(whole), ensure_ascii=False)
             )
             for single in single_paragraph_documents(doc):
                 line = json.dumps(document_to_json(single), ensure_ascii=False)
                 (out["test_single.jsonl"] if test else singles).append(line)
+            # the cut-off inserts stay with their document's file: they appear nowhere else
+            for single in cut:
+                line = json.dumps(document_to_json(single), ensure_ascii=False)
+                (out["test.jsonl"] if test else singles).append(line)
     out["train.jsonl"] += singles  # after the whole documents: their order stays as it was
     for path in sorted((HERE / "authoring" / "pages").glob("*.html")):
         doc = parse_page(path)

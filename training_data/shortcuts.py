@@ -17,8 +17,10 @@ Bounds:
   bounded (too rare to learn from, and its ratio is noise);
 - at most :data:`MAX_ENDING_WITH_INSERT` of the documents may end with an insert.
 
-Only whole documents are measured: the single-paragraph documents that ``build.py`` cuts
-from them (``single_paragraph_of``) repeat their paragraphs and have no position.
+Only whole documents are measured, plus the inserts ``build.py`` cut off the end of some of
+them (``trailing_insert_of``), which appear nowhere else: the other single-paragraph
+documents (``single_paragraph_of``) repeat paragraphs of whole documents. The endings are
+counted on whole documents only (a one-paragraph document has no position).
 """
 
 from __future__ import annotations
@@ -97,12 +99,13 @@ class Row:
 
 
 def whole_documents(path: Path) -> list[dict]:
+    """The documents of a file that carry paragraphs of their own (see the module docstring)."""
     docs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     return [doc for doc in docs if "single_paragraph_of" not in doc]
 
 
 def measure(docs: Iterable[dict]) -> tuple[list[Row], int, int]:
-    """(one row per mark, documents ending with an insert, documents)."""
+    """(one row per mark, whole documents ending with an insert, whole documents)."""
     docs = list(docs)
     paragraphs = [p for doc in docs for p in doc["paragraphs"]]
     content = [p["text"] for p in paragraphs if p["label"] == "content"]
@@ -117,8 +120,9 @@ def measure(docs: Iterable[dict]) -> tuple[list[Row], int, int]:
         )
         for name, test in MARKS.items()
     ]
-    ending = sum(1 for doc in docs if doc["paragraphs"][-1]["label"] == "insert")
-    return rows, ending, len(docs)
+    whole = [doc for doc in docs if "trailing_insert_of" not in doc]
+    ending = sum(1 for doc in whole if doc["paragraphs"][-1]["label"] == "insert")
+    return rows, ending, len(whole)
 
 
 def _ratio(row: Row) -> str:
