@@ -159,3 +159,26 @@ def test_dataset_weights_give_each_corpus_its_share_even_without_our_own_data() 
     # corpus still weighs half of it, so regularisation means the same as with a mix
     alone = dataset_weights(names(("corpus:a", 40), ("corpus:b", 5)), [big, small], config)
     assert alone[:40].sum() == alone[40:].sum() == 0.5 * 45
+
+
+def test_context_networks_fit_on_rows_drawn_by_weight() -> None:
+    """With ``rows``, each network sees its own weighted draw: rows of weight zero never,
+    the same seed the same draw (so the same networks), and too few rows are refused."""
+    import numpy as np
+
+    from declutter.training.estimator import AveragedMLP, ParagraphClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3000, 4))
+    y = (X[:, 0] > 0).astype(int)
+    weight = np.where(np.arange(3000) < 1500, 1.0, 0.0)
+    y_flipped = np.where(weight > 0, y, 1 - y)  # the weightless half teaches the opposite
+    fitted = AveragedMLP(members=2, random_state=3, rows=1200).fit(X, y_flipped, weight)
+    again = AveragedMLP(members=2, random_state=3, rows=1200).fit(X, y_flipped, weight)
+    assert np.array_equal(fitted.predict_proba(X), again.predict_proba(X))
+    agreement = ((fitted.predict_proba(X)[:, 1] >= 0.5) == y).mean()
+    assert agreement > 0.95  # learnt from the weighted half only
+    first, second = (n.coefs_[0] for n in fitted.networks_)
+    assert not np.array_equal(first, second)
+    with pytest.raises(ValueError, match="context_rows"):
+        ParagraphClassifier(context_rows=10).fit([], [])

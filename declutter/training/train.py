@@ -25,6 +25,7 @@ import sklearn
 from .. import __version__
 from ..model import Model, load_model, save_model
 from ..progress import Steps
+from .bylines import unlabel_corpus_bylines
 from .datasets import Dataset, load_dataset
 from .estimator import ParagraphClassifier
 from .metrics import score_decisions
@@ -43,6 +44,8 @@ class TrainConfig:
     context_model: str = "mlp"
     #: Networks averaged in the context pass (for "mlp"): steadier than one.
     context_members: int = 5
+    #: Rows each context network is fit on, drawn by weight (None: every labelled row).
+    context_rows: int | None = None
     n_folds: int = 5
     #: Each corpus together weighs this much relative to our own data (which weighs 1).
     corpus_weight: float = 0.5
@@ -55,6 +58,9 @@ class TrainConfig:
     target_corpus_content_recall: float = 0.985
     #: Largest share of content characters that wrong piece cuts may cost.
     max_piece_false_cuts: float = 0.002
+    #: Treat the public corpora's datelines and bylines as unknown, as our own guide does:
+    #: the corpora label them in opposite ways (:mod:`declutter.training.bylines`).
+    corpus_bylines_unknown: bool = True
 
     def classifier(self) -> ParagraphClassifier:
         """An unfitted classifier with this configuration's values for its parameters."""
@@ -198,6 +204,9 @@ def train(
         step(f"reading {spec}")
         datasets.append(load_dataset(spec, corpora_root))
     labelled = build_units([(d.name, list(d.documents)) for d in datasets])
+    if config.corpus_bylines_unknown:
+        corpora = {d.name for d in datasets if d.is_corpus}
+        step(f"{unlabel_corpus_bylines(labelled, corpora)} corpus datelines and bylines: unknown")
     weights = dataset_weights(labelled, datasets, config)
     classifier = config.classifier()
     classifier.fit(labelled.units, labelled.labels, labelled.groups, weights, labelled.kinds, step)
