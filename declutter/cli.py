@@ -413,7 +413,7 @@ def _add_train(commands: Any) -> None:
         "data",
         nargs="+",
         help="labelled data: JSONL files or folders in declutter's training format, or "
-        "corpus:NAME[:text][:test|:all] for a public corpus",
+        "corpus:NAME[:text][:agreed][:test|:all] for a public corpus",
     )
     train.add_argument("-o", "--output", required=True, help="directory to write the model to")
     train.add_argument(
@@ -438,7 +438,7 @@ def _add_evaluate(commands: Any) -> None:
     evaluate.add_argument(
         "data",
         nargs="+",
-        help="labelled data: JSONL files or folders, or corpus:NAME[:text][:test|:all]",
+        help="labelled data: JSONL files or folders, or corpus:NAME[:text][:agreed][:test|:all]",
     )
     evaluate.add_argument("--model", help="a model directory (default: the shipped model)")
     evaluate.add_argument(
