@@ -13,7 +13,11 @@ import declutter
 from declutter.training.data import read_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
-TEXTS = [doc.render()[0] for doc in list(read_jsonl(ROOT / "training_data" / "test.jsonl"))[:40]]
+TEXTS = [  # the first 40 whole documents (the file also holds inserts cut off their ends)
+    doc.render()[0]
+    for doc in list(read_jsonl(ROOT / "training_data" / "test.jsonl"))
+    if "trailing_insert_of" not in doc.meta
+][:40]
 PAGES = [
     path.read_bytes()
     for path in sorted((ROOT / "training_data/authoring/pages").glob("*.html"))[:4]
