@@ -4,7 +4,7 @@ A line such as "By Jane Smith, November 12, 2012" or "Posted on 07/28/2012" is a
 in dragnet's gold and in googletrends2017's, and missing from the gold (so an insert) in
 scrapinghub_aeb's, Readability's and Postlight's, whose golds are the article body alone.
 Trained on the second kind, the model removed such lines everywhere: on dragnet's dev
-text, 12 of a random 45 content blocks it scored 0.88 or more were datelines or bylines
+text, 18 of a random 45 content blocks it scored 0.88 or more were datelines or bylines
 (model trained 2026-12-03 with the newer corpora). Our own labelling guide calls them
 unknown (``training_data/README.md``), and :func:`declutter.training.train.train` does the
 same for the corpora's inserts that :func:`looks_like_dateline_or_byline`: kept as context,

@@ -46,8 +46,9 @@ class TrainConfig:
     context_members: int = 5
     #: Rows each context network is fit on, drawn by weight (None: every labelled row).
     #: With the four trainable corpora, fitting every row (315,230 units) took the context
-    #: pass 505 s of a 17-minute retrain; 60,000 drawn rows took 139 s, and the model ranked
-    #: the unseen corpora's text as well or better (docs/experiments.md, 2026-12-03).
+    #: pass 505 s of a 17-minute retrain; 60,000 drawn rows took 139 s (both on a shared
+    #: machine, so roughly), and the model ranked the unseen corpora's text as well or
+    #: better (docs/experiments.md, 2026-12-03).
     context_rows: int | None = 60_000
     n_folds: int = 5
     #: Each corpus together weighs this much relative to our own data (which weighs 1).
