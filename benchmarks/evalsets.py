@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.metrics import LabelledSpan
-from benchmarks.peers import page_language
+from declutter.training.agreement import page_language
 from declutter.training.corpora import (
     CORPORA,
     DEV,

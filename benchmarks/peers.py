@@ -9,10 +9,12 @@ library would get with its documented, most common call.
 from __future__ import annotations
 
 import importlib.util
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
+
+# one choice of jusText stoplist, for this peer and for labels by extractor agreement
+from declutter.training.agreement import justext_stoplist_name
 
 Extractor = Callable[[str], str]
 
@@ -61,29 +63,6 @@ def _collect_text(element, parts: list[str]) -> None:
         parts.append("\n")
     if element.tail:
         parts.append(element.tail)
-
-
-_LANG_ATTRIBUTE = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
-
-#: ISO 639-1 code -> jusText stoplist name, for the languages of the corpora.
-_JUSTEXT_STOPLISTS = {
-    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "pt": "Portuguese",
-    "it": "Italian", "pl": "Polish", "ru": "Russian", "nl": "Dutch", "no": "Norwegian_Bokmal",
-    "nb": "Norwegian_Bokmal", "nn": "Norwegian_Nynorsk", "fi": "Finnish", "id": "Indonesian",
-    "ko": "Korean", "sv": "Swedish", "da": "Danish", "cs": "Czech", "tr": "Turkish",
-    "hu": "Hungarian", "ro": "Romanian", "uk": "Ukrainian", "el": "Greek", "ca": "Catalan",
-}  # fmt: skip
-
-
-def page_language(html: str) -> str | None:
-    """The two-letter code of the page's ``<html lang>`` attribute, lower-cased, if any."""
-    match = _LANG_ATTRIBUTE.search(html[:20000])
-    return match.group(1).lower()[:2] if match else None
-
-
-def justext_stoplist_name(html: str) -> str:
-    """The jusText stoplist for the page's declared language, English when unknown."""
-    return _JUSTEXT_STOPLISTS.get(page_language(html) or "", "English")
 
 
 def _trafilatura(**options) -> Extractor:

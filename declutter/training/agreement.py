@@ -12,8 +12,8 @@ of its word 4-grams are in that extractor's text and "left out" at most
 short blocks: whole-word substring or not).
 
 Why it can be trusted, measured on pages whose every block has a gold label (the first 40
-dev pages, 2026-12-03; ``docs/experiments.md`` has the command): on scrapinghub_aeb,
-unanimous "left out" fell on 4,658 gold inserts and 15 gold content blocks (0.3 % wrong),
+dev pages, 2026-12-03, ``benchmarks/agreement_noise.py``): on scrapinghub_aeb,
+unanimous "left out" fell on 4,662 gold inserts and 15 gold content blocks (0.3 % wrong),
 unanimous "kept" on 571 content blocks and no insert; on dragnet, 6,112 inserts against 35
 content blocks (0.6 %) and 465 content blocks against 19 inserts (3.9 %). Two of three
 agreeing was much noisier (dragnet: 1,108 inserts labelled content against 559 content), so
@@ -25,10 +25,8 @@ imported by ``clean``.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Sequence
-from functools import cache
 
 from ..decoding import decode_page
 from ..errors import DataError
@@ -56,20 +54,33 @@ def _readability(html: str) -> str:
 def _justext(html: str) -> str:
     import justext
 
-    stoplist = justext.get_stoplist(_justext_language(html))
+    stoplist = justext.get_stoplist(justext_stoplist_name(html))
     paragraphs = justext.justext(html.encode("utf-8"), stoplist, encoding="utf-8")
     return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
 
 
-def _justext_language(html: str) -> str:
-    """jusText's stoplist for the page's declared language (``<html lang>``), else English."""
-    import justext
+_LANG_ATTRIBUTE = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
 
-    found = re.search(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2})", html, re.IGNORECASE)
-    names = {"de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
-             "nl": "Dutch", "pt": "Portuguese", "pl": "Polish", "ru": "Russian"}  # fmt: skip
-    name = names.get(found.group(1).lower(), "English") if found else "English"
-    return name if name in justext.get_stoplists() else "English"
+#: ISO 639-1 code -> jusText stoplist name, for the languages of the corpora.
+_JUSTEXT_STOPLISTS = {
+    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "pt": "Portuguese",
+    "it": "Italian", "pl": "Polish", "ru": "Russian", "nl": "Dutch", "no": "Norwegian_Bokmal",
+    "nb": "Norwegian_Bokmal", "nn": "Norwegian_Nynorsk", "fi": "Finnish", "id": "Indonesian",
+    "ko": "Korean", "sv": "Swedish", "da": "Danish", "cs": "Czech", "tr": "Turkish",
+    "hu": "Hungarian", "ro": "Romanian", "uk": "Ukrainian", "el": "Greek", "ca": "Catalan",
+}  # fmt: skip
+
+
+def page_language(html: str) -> str | None:
+    """The two-letter code of the page's ``<html lang>`` attribute, lower-cased, if any."""
+    match = _LANG_ATTRIBUTE.search(html[:20000])
+    return match.group(1).lower()[:2] if match else None
+
+
+def justext_stoplist_name(html: str) -> str:
+    """The jusText stoplist for the page's declared language, English when unknown (the
+    benchmark's jusText peer uses the same choice)."""
+    return _JUSTEXT_STOPLISTS.get(page_language(html) or "", "English")
 
 
 _RUNNERS: dict[str, Extractor] = {
@@ -92,15 +103,17 @@ def extractor_versions() -> dict[str, str]:
         ) from None
 
 
-@cache
-def _extracted(digest: str, html: str) -> tuple[str, ...]:
-    """Each extractor's article text for one page (cached: a corpus's page and text data
-    sets read the same pages). An extractor that fails on the page counts as keeping
-    nothing, which can only make a block's agreement "left out" when the others agree."""
+def _extracted(html: str) -> tuple[str, ...]:
+    """Each extractor's article text for one page. An extractor that fails on the page
+    counts as keeping nothing, which can only make a block's agreement "left out" when the
+    others agree; one that is not installed is an error (it would fail on every page)."""
     texts = []
     for name in EXTRACTORS:
         try:
             texts.append(_RUNNERS[name](html))
+        except ImportError:
+            extractor_versions()  # names the missing distribution and how to install it
+            raise
         except Exception:  # a third-party parser failing on a hostile page
             texts.append("")
     return tuple(texts)
@@ -110,9 +123,7 @@ def agreement_labels(html: bytes, blocks: Sequence[HtmlBlock]) -> list[str | Non
     """For each block, ``"insert"`` or ``"content"`` when all three extractors agree, else None."""
     from .corpora import GoldText, block_share, label_for_share
 
-    extractor_versions()
-    text = decode_page(html)
-    golds = [GoldText(t) for t in _extracted(hashlib.sha256(html).hexdigest(), text)]
+    golds = [GoldText(text) for text in _extracted(decode_page(html))]
     labels: list[str | None] = []
     for block in blocks:
         verdicts = {label_for_share(block_share(gold, block.text)) for gold in golds}
@@ -125,4 +136,11 @@ def fill_unlabelled(labels: list[str | None], agreed: Sequence[str | None]) -> l
     return [gold if gold is not None else extra for gold, extra in zip(labels, agreed, strict=True)]
 
 
-__all__ = ["EXTRACTORS", "agreement_labels", "extractor_versions", "fill_unlabelled"]
+__all__ = [
+    "EXTRACTORS",
+    "agreement_labels",
+    "extractor_versions",
+    "fill_unlabelled",
+    "justext_stoplist_name",
+    "page_language",
+]
