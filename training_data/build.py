@@ -46,6 +46,7 @@ import hashlib
 import re
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -185,6 +186,21 @@ def parse_page(path: Path) -> LabelledDocument:
     return parse_document(document_to_json(doc), str(path))
 
 
+def alone(
+    doc: LabelledDocument, paragraph: LabelledParagraph, suffix: str, why: str
+) -> LabelledDocument:
+    """One paragraph of ``doc`` as a document of its own: id ``<id>~<suffix>``, same source,
+    its label and kind (no glue: it has no neighbour), and ``why`` naming the parent."""
+    return LabelledDocument(
+        id=f"{doc.id}~{suffix}",
+        source=doc.source,
+        paragraphs=(LabelledParagraph(paragraph.text, paragraph.label, paragraph.kind),),
+        lang=doc.lang,
+        genre=doc.genre,
+        meta={why: doc.id},
+    )
+
+
 def single_paragraph_documents(doc: LabelledDocument) -> list[LabelledDocument]:
     """Up to :data:`SINGLES_PER_DOCUMENT` labelled paragraphs of ``doc``, each alone."""
 
@@ -194,15 +210,7 @@ def single_paragraph_documents(doc: LabelledDocument) -> list[LabelledDocument]:
     labelled = [i for i, p in enumerate(doc.paragraphs) if p.label is not None]
     chosen = sorted(sorted(labelled, key=rank)[:SINGLES_PER_DOCUMENT])
     return [
-        LabelledDocument(
-            id=f"{doc.id}~{n}",
-            source=doc.source,
-            paragraphs=(LabelledParagraph(p.text, p.label, p.kind),),
-            lang=doc.lang,
-            genre=doc.genre,
-            meta={"single_paragraph_of": doc.id},
-        )
-        for n, p in ((n, doc.paragraphs[i]) for n, i in enumerate(chosen))
+        alone(doc, doc.paragraphs[i], str(n), "single_paragraph_of") for n, i in enumerate(chosen)
     ]
 
 
@@ -231,22 +239,9 @@ def cut_trailing_inserts(doc: LabelledDocument) -> tuple[LabelledDocument, list[
     trailing = doc.paragraphs[last + 1 :]
     if not trailing or trailing[0].join is not None:
         return doc, []
-    kept = LabelledDocument(
-        doc.id, doc.source, doc.paragraphs[: last + 1], doc.lang, doc.genre, doc.separator,
-        doc.meta,
-    )  # fmt: skip
-    cut = [
-        LabelledDocument(
-            id=f"{doc.id}~end{n}",
-            source=doc.source,
-            paragraphs=(LabelledParagraph(p.text, p.label, p.kind),),
-            lang=doc.lang,
-            genre=doc.genre,
-            meta={"trailing_insert_of": doc.id},
-        )
-        for n, p in enumerate(q for q in trailing if q.label == "insert")
-    ]
-    return kept, cut
+    inserts = [p for p in trailing if p.label == "insert"]
+    cut = [alone(doc, p, f"end{n}", "trailing_insert_of") for n, p in enumerate(inserts)]
+    return replace(doc, paragraphs=doc.paragraphs[: last + 1]), cut
 
 
 def build() -> dict[str, str]:
