@@ -11,7 +11,7 @@ from synthetic_corpora import readability_pages, write_article_body_corpus
 from declutter.errors import DataError
 from declutter.html import page_blocks
 from declutter.training import agreement
-from declutter.training.corpora import block_labels, default_corpora_root, load_corpus, load_pages
+from declutter.training.corpora import block_labels, load_corpus, load_pages
 from declutter.training.datasets import load_dataset
 
 ARTICLE = (
@@ -111,14 +111,6 @@ def test_agreed_specs_fill_only_unlabelled_blocks(
             elif q.label is not None:
                 changed += 1
     assert changed > 0
-
-
-@pytest.fixture(scope="module")
-def root() -> Path:
-    found = default_corpora_root()
-    if found is None:
-        pytest.skip("../shared/corpora not found: set $DECLUTTER_CORPORA to run corpus tests")
-    return found
 
 
 def test_agreement_rarely_contradicts_a_full_gold(root: Path) -> None:

@@ -223,14 +223,6 @@ def test_new_corpora_are_trainable() -> None:
 # --------------------------------------------------------------------------- real corpora
 
 
-@pytest.fixture(scope="module")
-def root() -> Path:
-    found = default_corpora_root()
-    if found is None:
-        pytest.skip("../shared/corpora not found: set $DECLUTTER_CORPORA to run corpus tests")
-    return found
-
-
 def one_doc(root: Path, corpus: str, page_id: str) -> LabelledDocument:
     docs = list(load_corpus(corpus, root, ids=[page_id], split="all"))
     assert len(docs) == 1, f"{corpus} page {page_id} not loaded"

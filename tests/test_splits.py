@@ -35,7 +35,6 @@ from declutter.training.corpora import (
     TEST,
     TEST_SHARE,
     choose_test_keys,
-    default_corpora_root,
     load_corpus,
     load_pages,
     page_sites,
@@ -246,14 +245,6 @@ REAL_COUNTS = {
     "readability_tests": (46, 15, 40, 13),
     "postlight_fixtures": (93, 29, 76, 25),
 }
-
-
-@pytest.fixture(scope="module")
-def root() -> Path:
-    found = default_corpora_root()
-    if found is None:
-        pytest.skip("../shared/corpora not found: set $DECLUTTER_CORPORA to run corpus tests")
-    return found
 
 
 def test_every_corpus_has_its_counts_written_down() -> None:
