@@ -10,8 +10,10 @@ removed at the threshold where content characters kept first reach each target::
     python benchmarks/tradeoff.py models/default /tmp/candidate --corpora ../shared/corpora \\
         --only dragnet,cleaneval,googletrends2017
 
-Also given: the model's own text threshold and what it keeps and removes there. Dev parts
-only (this is a tool for choosing models, so what it reads is development data).
+Also given: the model's own text threshold and what it keeps and removes there, and with
+``--thresholds 0.9,0.92`` the macro figures (mean over the corpora) at fixed thresholds, to
+see where a threshold would put a model against the floors. Dev parts only (this is a tool
+for choosing models, so what it reads is development data).
 """
 
 from __future__ import annotations
@@ -91,12 +93,30 @@ def at_target(blocks: dict[str, np.ndarray], target: float) -> tuple[float, floa
     return 1.0, *rates(blocks, 1.0)
 
 
+def _thresholds(value: str) -> tuple[float, ...]:
+    try:
+        found = tuple(float(part) for part in value.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a comma-separated list of numbers: {value!r}"
+        ) from None
+    if not all(0.0 < t <= 1.0 for t in found):
+        raise argparse.ArgumentTypeError(f"thresholds must lie in (0, 1]: {value!r}")
+    return found
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("models", nargs="+", help="model directories")
     parser.add_argument("--corpora", type=Path, default=default_corpora_root())
     parser.add_argument("--only", default=",".join(DEFAULT_CORPORA))
     parser.add_argument("--json", type=Path, help="also write the table's numbers here")
+    parser.add_argument(
+        "--thresholds",
+        type=_thresholds,
+        default=(),
+        help="comma-separated thresholds in (0, 1] to report macro figures at",
+    )
     args = parser.parse_args(argv)
     if args.corpora is None:
         parser.error("no corpora folder: pass --corpora PATH")
@@ -105,10 +125,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("| model | corpus | own threshold: chars kept / blocks kept / removed | "
           + " | ".join(f"removed at chars kept {t}" for t in TARGETS) + " |")  # fmt: skip
     print("| --- | --- | --- | " + " | ".join("---:" for _ in TARGETS) + " |")
+    fixed: dict[str, list[str]] = {}
     for model_dir in args.models:
         own = load_model(model_dir).threshold
+        every: list[dict[str, np.ndarray]] = []
         for corpus in corpora:
             blocks = scored_blocks(model_dir, corpus, args.corpora)
+            every.append(blocks)
             mine = rates(blocks, own)
             targets = {t: at_target(blocks, t) for t in TARGETS}
             out.setdefault(model_dir, {})[corpus] = {"own": [own, *mine], "targets": targets}
@@ -117,6 +140,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             print(f"| {Path(model_dir).name} | {corpus} | {own}: {mine[0]:.4f} / {mine[1]:.3f} / "
                   f"{mine[2]:.3f} | {cells} |", flush=True)  # fmt: skip
+        for t in (own, *args.thresholds):
+            macro = np.mean([rates(blocks, t) for blocks in every], axis=0)
+            out[model_dir].setdefault("macro", {})[str(t)] = [float(x) for x in macro]
+            fixed.setdefault(model_dir, []).append(
+                f"| {Path(model_dir).name} | {t}{' (own)' if t == own else ''} | "
+                f"{macro[0]:.4f} | {macro[1]:.3f} | {macro[2]:.3f} |"
+            )
+    print("\n| model | threshold | macro chars kept | blocks kept | boilerplate removed |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    for lines in fixed.values():
+        print("\n".join(lines))
     if args.json:
         args.json.write_text(json.dumps(out, indent=1))
     return 0

@@ -163,7 +163,8 @@ def test_dataset_weights_give_each_corpus_its_share_even_without_our_own_data() 
     from declutter.training.train import TrainConfig, dataset_weights
 
     def names(*counts: tuple[str, int]) -> SimpleNamespace:
-        return SimpleNamespace(datasets=[name for name, n in counts for _ in range(n)])
+        datasets = [name for name, n in counts for _ in range(n)]
+        return SimpleNamespace(datasets=datasets, labels=[0] * len(datasets))
 
     own = Dataset("own.jsonl", (), "0", is_corpus=False)
     big, small = (Dataset(n, (), "0", is_corpus=True) for n in ("corpus:a", "corpus:b"))
@@ -175,6 +176,22 @@ def test_dataset_weights_give_each_corpus_its_share_even_without_our_own_data() 
     # corpus still weighs half of it, so regularisation means the same as with a mix
     alone = dataset_weights(names(("corpus:a", 40), ("corpus:b", 5)), [big, small], config)
     assert alone[:40].sum() == alone[40:].sum() == 0.5 * 45
+
+
+def test_our_own_inserts_weigh_more_and_the_corpora_keep_their_share() -> None:
+    from types import SimpleNamespace
+
+    from declutter.training.datasets import Dataset
+    from declutter.training.train import TrainConfig, dataset_weights
+
+    own = Dataset("own.jsonl", (), "0", is_corpus=False)
+    corpus = Dataset("corpus:a", (), "0", is_corpus=True)
+    labelled = SimpleNamespace(
+        datasets=["own.jsonl"] * 4 + ["corpus:a"] * 4, labels=[0, 1, -1, 1, 0, 1, 1, 0]
+    )
+    weights = dataset_weights(labelled, [own, corpus], TrainConfig(own_insert_weight=3.0))
+    assert list(weights[:4]) == [1.0, 3.0, 1.0, 3.0]  # unknown units keep weight 1
+    assert list(weights[4:]) == [0.5] * 4  # a corpus's inserts are not weighted up
 
 
 def test_context_networks_fit_on_rows_drawn_by_weight() -> None:

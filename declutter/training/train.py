@@ -53,6 +53,13 @@ class TrainConfig:
     n_folds: int = 5
     #: Each corpus together weighs this much relative to our own data (which weighs 1).
     corpus_weight: float = 0.5
+    #: Each insert paragraph of our own data weighs this much (content weighs 1). Our own
+    #: data is where the in-article inserts are (ad markers, newsletter pitches, glued
+    #: bylines); fit mostly on the corpora, whose inserts are navigation and footers, a
+    #: model learnt that a short line between article paragraphs is article text and
+    #: failed four behaviour cases. Three times mended two of them (m13,
+    #: docs/experiments.md section 5).
+    own_insert_weight: float = 3.0
     #: Content recall (characters) the threshold must keep, out of fold, on our own data ...
     target_content_recall: float = 0.997
     #: ... and on each public corpus, whose labels are noisier. Both keep a margin over the
@@ -80,6 +87,7 @@ def dataset_weights(
     """Per-unit weights so that each dataset counts as a whole, not by its number of units.
 
     Our own data is where the insert patterns are; a large corpus would otherwise drown it.
+    Our own insert paragraphs weigh ``config.own_insert_weight`` each on top of that.
     """
     corpus_names = {d.name for d in datasets if d.is_corpus}
     names = np.asarray(labelled.datasets)
@@ -92,6 +100,7 @@ def dataset_weights(
         rows = names == name
         if rows.any():
             weights[rows] = config.corpus_weight * own_total / rows.sum()
+    weights[own & (np.asarray(labelled.labels) == 1)] *= config.own_insert_weight
     return weights
 
 
