@@ -288,8 +288,7 @@ def environment(args: argparse.Namespace, tools: Sequence[str], argv: Sequence[s
     versions = {name: peers.peer_version(name) for name in tools if name != DECLUTTER}
     try:
         model = declutter.load_model(args.model)
-        wanted = ("trained_at", "model_sha256", "cross_validation", "html_threshold",
-                  "split_threshold")  # fmt: skip
+        wanted = ("trained_at", "model_sha256", "cross_validation", "html_threshold")
         card = {k: model.card[k] for k in wanted if k in model.card}
         threshold = model.threshold
     except Exception as error:  # the report still says what went wrong

@@ -117,18 +117,18 @@ def _strip_edges(
     return head, tail
 
 
-def decide(
-    doc: Prepared, scores: np.ndarray, model: Model, threshold: float
-) -> tuple[list[Part], list[int]]:
+def decide(doc: Prepared, scores: np.ndarray, threshold: float) -> tuple[list[Part], list[int]]:
     """Turn unit scores into the parts of each line; also return which units were removed.
 
     A line of one piece is removed when its score reaches ``threshold``. A line of several
     pieces is removed whole only when the line and every edge piece reach it; otherwise
-    its leading and trailing pieces that reach the stricter split threshold are cut off and
-    the rest is kept. So a real sentence never goes down with the "Read more" glued to it.
-    The parts become segments in :func:`finish`, once the removed ones have their kinds.
+    its leading and trailing pieces that reach the same threshold are cut off and the rest
+    is kept. So a real sentence never goes down with the "Read more" glued to it, and every
+    segment, piece or line, is removed exactly when its score reaches the threshold the
+    caller gave (until 2026-12-04 pieces had a stricter threshold of their own, so a piece
+    scoring above the caller's threshold could stay). The parts become segments in
+    :func:`finish`, once the removed ones have their kinds.
     """
-    cut = max(threshold, model.split_threshold)
     parts: list[Part] = []
     removed_units: list[int] = []
     row = 0
@@ -145,11 +145,11 @@ def decide(
         if line_score >= threshold and all(s >= threshold for s in piece_scores):
             parts.append(Part(line, line_score, True))
             removed_units.append(row)
-        elif max(piece_scores) < cut:  # no edge piece to cut: kept whole
+        elif max(piece_scores) < threshold:  # no edge piece to cut: kept whole
             parts.append(Part(line, _kept_score(piece_scores, line_score, threshold), False))
         else:
             scored = _ScoredLine(line, line_score, edges, piece_scores, n_pieces, row)
-            parts.extend(_split_line(doc.source, scored, threshold, cut, removed_units))
+            parts.extend(_split_line(doc.source, scored, threshold, removed_units))
         row += 1 + len(edges)
     return parts, removed_units
 
@@ -166,10 +166,10 @@ class _ScoredLine(NamedTuple):
 
 
 def _split_line(
-    source: str, line: _ScoredLine, threshold: float, cut: float, removed_units: list[int]
+    source: str, line: _ScoredLine, threshold: float, removed_units: list[int]
 ) -> list[Part]:
     """Cut a kept line's insert pieces off its ends; the middle stays as one kept part."""
-    head, tail = _strip_edges(line.edges, line.piece_scores, line.n_pieces, cut)
+    head, tail = _strip_edges(line.edges, line.piece_scores, line.n_pieces, threshold)
     unit_of = {span: line.row + 1 + k for k, (_, span) in enumerate(line.edges)}
     out: list[Part] = [Part(span, score, True) for span, score in head]
     removed_units.extend(unit_of[span] for span, _ in head)
@@ -224,7 +224,7 @@ def finish_many(
     the removed segments of all of them (a kind depends on its unit alone)."""
     decided = []
     for doc, (scores, kinds) in zip(docs, scored, strict=True):
-        parts, removed_units = decide(doc, np.round(scores, SCORE_DECIMALS), model, threshold)
+        parts, removed_units = decide(doc, np.round(scores, SCORE_DECIMALS), threshold)
         decided.append((parts, (kinds, removed_units)))
     names = take_kinds([request for _, request in decided])
     results = []

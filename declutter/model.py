@@ -45,7 +45,7 @@ SHIPPED_SHA256 = "d5950258c2b8db6d591ecfe39f96aa4f7a484fbf1353f0f346ba9a03f0a606
 MAX_MODEL_BYTES = 256 << 20
 #: Models a process keeps loaded at once (the shipped one and a few others).
 CACHE_SIZE = 4
-_THRESHOLD_FIELDS = ("threshold", "html_threshold", "split_threshold")
+_THRESHOLD_FIELDS = ("threshold", "html_threshold")
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,11 +65,6 @@ class Model:
     def html_threshold(self) -> float:
         """Removal threshold for HTML pages (``clean_html``), tuned on pages."""
         return float(self.card["html_threshold"])
-
-    @property
-    def split_threshold(self) -> float:
-        """Stricter score a leading or trailing piece of a line needs to be cut off."""
-        return float(self.card["split_threshold"])
 
     @property
     def sha256(self) -> str:

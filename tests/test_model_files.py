@@ -94,8 +94,7 @@ def test_the_store_writes_the_same_bytes_for_the_same_arrays(tmp_path: Path) -> 
     arrays = shipped_arrays()
     assert npz_bytes(arrays) == npz_bytes(dict(reversed(list(arrays.items()))))
     scorer = load_model().scorer
-    save_model(scorer, tmp_path / "a", {"threshold": 0.9, "html_threshold": 0.9,
-                                        "split_threshold": 0.95})  # fmt: skip
+    save_model(scorer, tmp_path / "a", {"threshold": 0.9, "html_threshold": 0.9})
     assert (tmp_path / "a" / MODEL_FILE).read_bytes() == (
         default_model_dir() / MODEL_FILE
     ).read_bytes()

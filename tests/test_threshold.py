@@ -56,3 +56,34 @@ def test_a_line_kept_for_its_content_like_piece_reports_that_pieces_score() -> N
             assert segment.score < 0.3
             checked += 1
     assert checked > 100
+
+
+@pytest.mark.parametrize("threshold", [0.2, 0.5, 0.8])
+def test_an_edge_piece_at_or_above_the_threshold_is_never_left_in_a_kept_line(threshold) -> None:
+    """Pieces answer to the caller's threshold as lines do: a glued "By AcmeData" that
+    reaches it is cut off the line it opens, whatever the model's own threshold (pieces had
+    a stricter threshold of their own until 2026-12-04, so such a piece could stay)."""
+    import numpy as np
+
+    from declutter.core import SCORE_DECIMALS, decide, prepare, score_units
+
+    docs = [prepare(text) for text in TEXTS]
+    checked = 0
+    for doc, (scores, _) in zip(docs, score_units(declutter.load_model(), docs)):
+        scores = np.round(scores, SCORE_DECIMALS)
+        removed = set(decide(doc, scores, threshold)[1])
+        row = 0
+        for edges, n_pieces in zip(doc.edges, doc.piece_counts):
+            if edges and row not in removed:  # a kept line of several pieces
+                units = {position: row + 1 + k for k, (position, _) in enumerate(edges)}
+                first, last = units.get(0), units.get(n_pieces - 1)
+                if first is not None and scores[first] >= threshold:
+                    assert first in removed
+                    checked += 1
+                # the last piece too, unless every other piece went: some of a kept line stays
+                others_cut = sum(unit in removed for unit in units.values()) == n_pieces - 1
+                if last is not None and scores[last] >= threshold and not others_cut:
+                    assert last in removed
+                    checked += 1
+            row += 1 + len(edges)
+    assert checked > 0  # the documents hold glued pieces that reach these thresholds
