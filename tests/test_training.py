@@ -68,7 +68,8 @@ def test_the_card_records_data_versions_and_scores(
     documents = sum(1 for line in small_data.open() if line.strip())
     assert card["training_data"][0]["documents"] == documents
     assert {"scikit-learn", "joblib", "declutter", "numpy"} <= set(card["versions"])
-    assert 0.0 < card["threshold"] <= card["split_threshold"] < 1.0
+    assert 0.0 < card["threshold"] < 1.0 and "split_threshold" not in card
+    assert 0.0 <= card["cross_validation"]["piece_false_cuts"] < 0.05
     scores = card["cross_validation"]["scores"]["all"]
     assert 0.0 <= scores["insert_f1"] <= 1.0 and scores["paragraphs"] > 100
 
