@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import declutter
 from declutter.cli import main
 from declutter.training.data import read_jsonl
 
@@ -93,6 +94,9 @@ def test_label_html_writes_pages_that_train_as_clean_html_sees_them(tmp_path: Pa
     assert doc.is_page  # every paragraph carries its block's features: it trains as a page
     kinds = {p.kind for p in doc.paragraphs if p.label == "insert"}
     assert "navigation" in kinds and kinds <= set(INSERT_KINDS)  # every removed block is named
+    # and written with the kind clean_html names it by
+    named = [(s.text, s.kind) for s in declutter.clean_html(page.read_bytes()).removed]
+    assert [(p.text, p.kind) for p in doc.paragraphs if p.label == "insert"] == named
     # each block the model cut is written as joined paragraphs, each labelled; the last one
     # is the glued block appended above
     joined = [i for i, p in enumerate(doc.paragraphs) if p.join is not None]
