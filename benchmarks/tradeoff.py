@@ -125,7 +125,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("| model | corpus | own threshold: chars kept / blocks kept / removed | "
           + " | ".join(f"removed at chars kept {t}" for t in TARGETS) + " |")  # fmt: skip
     print("| --- | --- | --- | " + " | ".join("---:" for _ in TARGETS) + " |")
-    fixed: dict[str, list[str]] = {}
     for model_dir in args.models:
         own = load_model(model_dir).threshold
         every: list[dict[str, np.ndarray]] = []
@@ -140,17 +139,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             print(f"| {Path(model_dir).name} | {corpus} | {own}: {mine[0]:.4f} / {mine[1]:.3f} / "
                   f"{mine[2]:.3f} | {cells} |", flush=True)  # fmt: skip
-        for t in (own, *args.thresholds):
-            macro = np.mean([rates(blocks, t) for blocks in every], axis=0)
-            out[model_dir].setdefault("macro", {})[str(t)] = [float(x) for x in macro]
-            fixed.setdefault(model_dir, []).append(
-                f"| {Path(model_dir).name} | {t}{' (own)' if t == own else ''} | "
-                f"{macro[0]:.4f} | {macro[1]:.3f} | {macro[2]:.3f} |"
-            )
+        out[model_dir]["threshold"] = own
+        out[model_dir]["macro"] = {
+            t: [float(x) for x in np.mean([rates(blocks, t) for blocks in every], axis=0)]
+            for t in (own, *args.thresholds)
+        }
     print("\n| model | threshold | macro chars kept | blocks kept | boilerplate removed |")
     print("| --- | --- | ---: | ---: | ---: |")
-    for lines in fixed.values():
-        print("\n".join(lines))
+    for model_dir, found in out.items():
+        own = found["threshold"]
+        for t, (chars, blocks, removed) in found["macro"].items():
+            print(f"| {Path(model_dir).name} | {t}{' (own)' if t == own else ''} | "
+                  f"{chars:.4f} | {blocks:.3f} | {removed:.3f} |")  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(out, indent=1))
     return 0

@@ -15,7 +15,7 @@ import platform
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import joblib
 import numpy as np
@@ -213,7 +213,8 @@ def train(
     classifier = config.classifier()
     classifier.fit(labelled.units, labelled.labels, labelled.groups, weights, labelled.kinds, step)
     oof = classifier.oof_scores_
-    threshold, html_threshold = _tune(labelled, oof, datasets, config)
+    arrays = _UnitArrays.of(labelled)
+    threshold, html_threshold = _tune(arrays, oof, datasets, config)
     step(f"thresholds: text {threshold}, html {html_threshold}")
     per_dataset = {d.name: html_threshold if _is_html(d) else threshold for d in datasets}
     card = {
@@ -225,7 +226,7 @@ def train(
         "cross_validation": {
             "method": f"GroupKFold({config.n_folds}) by source, out-of-fold scores of line units",
             "scores": cross_validated_scores(labelled, oof, per_dataset),
-            "piece_false_cuts": piece_false_cuts(labelled, oof, threshold),
+            "piece_false_cuts": _piece_false_cuts(arrays, oof, threshold),
         },
     }
     step(f"writing {output_dir}")
@@ -238,8 +239,26 @@ def _is_html(dataset: Dataset) -> bool:
     return bool(dataset.documents) and all(doc.is_page for doc in dataset.documents)
 
 
+class _UnitArrays(NamedTuple):
+    """The labelled units' columns that threshold tuning reads, built once per training."""
+
+    labels: np.ndarray
+    pieces: np.ndarray
+    chars: np.ndarray
+    names: np.ndarray
+
+    @classmethod
+    def of(cls, labelled: LabelledUnits) -> _UnitArrays:
+        return cls(
+            np.asarray(labelled.labels),
+            np.asarray([u.piece for u in labelled.units]),
+            np.asarray([len(u.text) for u in labelled.units]),
+            np.asarray(labelled.datasets),
+        )
+
+
 def _tune(
-    labelled: LabelledUnits, oof: np.ndarray, datasets: Sequence[Dataset], config: TrainConfig
+    arrays: _UnitArrays, oof: np.ndarray, datasets: Sequence[Dataset], config: TrainConfig
 ) -> tuple[float, float]:
     """Thresholds for plain text and for HTML pages.
 
@@ -247,12 +266,9 @@ def _tune(
     a page's blocks carry HTML evidence that plain text lacks, so their scores are not on
     the same footing. Pieces cut off a line's edges answer to the same threshold as lines
     (a stricter threshold of their own made the caller's threshold a lie for pieces); what
-    wrong piece cuts cost is in the card (:func:`piece_false_cuts`).
+    wrong piece cuts cost is in the card (:func:`_piece_false_cuts`).
     """
-    labels = np.asarray(labelled.labels)
-    pieces = np.asarray([u.piece for u in labelled.units])
-    chars = np.asarray([len(u.text) for u in labelled.units])
-    names = np.asarray(labelled.datasets)
+    labels, pieces, chars, names = arrays
     lines = ~pieces
 
     def targets(html: bool) -> dict[str, float]:
@@ -277,14 +293,11 @@ def _tune(
     return threshold, html_threshold
 
 
-def piece_false_cuts(labelled: LabelledUnits, oof: np.ndarray, threshold: float) -> float:
+def _piece_false_cuts(arrays: _UnitArrays, oof: np.ndarray, threshold: float) -> float:
     """Share of all content characters (of line units) that content pieces scoring at or
     above ``threshold`` out of fold would cut off: an upper bound, since a piece is cut only
     when its line is kept and the pieces between it and the line's edge are cut too."""
-    labels = np.asarray(labelled.labels)
-    pieces = np.asarray([u.piece for u in labelled.units])
-    chars = np.asarray([len(u.text) for u in labelled.units])
-    content = labels == 0
-    total = int(chars[~pieces & content].sum())
-    lost = int(chars[pieces & content & (oof >= threshold)].sum())
+    content = arrays.labels == 0
+    total = int(arrays.chars[~arrays.pieces & content].sum())
+    lost = int(arrays.chars[arrays.pieces & content & (oof >= threshold)].sum())
     return round(lost / total, 5) if total else 0.0
