@@ -195,6 +195,27 @@ def test_our_own_inserts_weigh_more_and_the_corpora_keep_their_share() -> None:
     assert list(weights[4:]) == [0.5] * 4  # a corpus's inserts are not weighted up
 
 
+def test_our_own_pages_are_not_weighed_up_and_each_pass_can_have_its_own_weight() -> None:
+    from types import SimpleNamespace
+
+    from declutter.html import BlockFeatures
+    from declutter.training.data import LabelledDocument, LabelledParagraph
+    from declutter.training.datasets import Dataset
+    from declutter.training.train import TrainConfig, dataset_weights
+
+    block = BlockFeatures(tag="p")
+    page = LabelledDocument(
+        id="p", source="s.example", separator="\n\n",
+        paragraphs=(LabelledParagraph("Subscribe now", "insert", "newsletter", None, block),),
+    )  # fmt: skip
+    text, pages = Dataset("own.jsonl", (), "0", False), Dataset("pages.jsonl", (page,), "0", False)
+    labelled = SimpleNamespace(datasets=["own.jsonl"] * 2 + ["pages.jsonl"] * 2, labels=[1, 0] * 2)
+    config = TrainConfig(own_insert_weight=3.0, context_own_insert_weight=2.0)
+    assert list(dataset_weights(labelled, [text, pages], config)) == [3.0, 1.0, 1.0, 1.0]
+    context = dataset_weights(labelled, [text, pages], config, config.context_own_insert_weight)
+    assert list(context) == [2.0, 1.0, 1.0, 1.0]
+
+
 def test_context_networks_fit_on_rows_drawn_by_weight() -> None:
     """With ``rows``, each network sees its own weighted draw: rows of weight zero never,
     the same seed the same draw (so the same networks), and too few rows are refused."""
@@ -216,3 +237,31 @@ def test_context_networks_fit_on_rows_drawn_by_weight() -> None:
     assert not np.array_equal(first, second)
     with pytest.raises(ValueError, match="context_rows"):
         ParagraphClassifier(context_rows=10).fit([], [])
+
+
+def test_about_half_of_a_corpus_ends_at_its_article_for_training_and_our_own_data_is_left() -> None:
+    from declutter.training.data import LabelledDocument, LabelledParagraph
+    from declutter.training.datasets import Dataset, end_some_at_their_article
+
+    def doc(n: int) -> LabelledDocument:
+        labels = ["insert", "content", "insert", "content", "insert", None]
+        paragraphs = tuple(LabelledParagraph(f"p{k}", label) for k, label in enumerate(labels))
+        return LabelledDocument(id=f"page-{n}", source=f"site{n}.example", paragraphs=paragraphs)
+
+    bare = LabelledDocument("bare", "x.example", (LabelledParagraph("menu", "insert"),))
+    docs = (*(doc(n) for n in range(400)), bare)
+    corpus = Dataset("corpus:a", docs, "0", is_corpus=True)
+    half = end_some_at_their_article(corpus, 0.5)
+    lengths = [len(d.paragraphs) for d in half.documents[:400]]
+    assert set(lengths) == {4, 6} and 150 < lengths.count(4) < 250  # cut after "p3" or whole
+    assert all(
+        d.paragraphs[-1].label == "content" for d in half.documents[:400] if len(d.paragraphs) == 4
+    )
+    assert half.documents[-1] == docs[-1]  # a document without content stays whole
+    assert end_some_at_their_article(corpus, 0.5) == half  # the same documents every time
+    assert all(
+        len(d.paragraphs) == 4 for d in end_some_at_their_article(corpus, 1.0).documents[:400]
+    )
+    assert end_some_at_their_article(corpus, 0.0) == corpus
+    own = Dataset("own.jsonl", docs, "0", is_corpus=False)
+    assert end_some_at_their_article(own, 1.0) == own

@@ -180,3 +180,34 @@ def as_plain_text(doc: LabelledDocument) -> LabelledDocument:
     """The same document without HTML features: what a scraper's plain text would give."""
     paragraphs = tuple(replace(p, html=None) for p in doc.paragraphs)
     return replace(doc, paragraphs=paragraphs)
+
+
+def ends_at_its_article(doc_id: str, share: float) -> bool:
+    """Whether a corpus document is one of the ``share`` (0..1) that
+    :func:`end_some_at_their_article` cuts after its article: chosen by a hash of the id, so
+    the same documents every time."""
+    return hashlib.sha256(f"{doc_id}/ending".encode()).digest()[0] < round(256 * share)
+
+
+def end_some_at_their_article(dataset: Dataset, share: float) -> Dataset:
+    """The dataset with the blocks after the last content block dropped from ``share`` of
+    its documents (a corpus's only; our own data is written that way already).
+
+    Why: every page of the corpora, and every article window cut from one, ends with
+    boilerplate, so the context pass learnt that a document's last lines are boilerplate
+    ("nothing content-like after this line"). A user who cleans an extracted article, or
+    the article HTML readability returns, hands over text that ends with its last
+    paragraph, and lost it when inserts came just before it. Cutting about half of the
+    corpus documents after their article is what an extractor that drops the footer leaves;
+    the other half keep their endings, as much scraped text does. Training only:
+    evaluation reads the documents whole.
+    """
+    if not dataset.is_corpus or share <= 0:
+        return dataset
+    documents = []
+    for doc in dataset.documents:
+        content_at = [i for i, p in enumerate(doc.paragraphs) if p.label == "content"]
+        if content_at and ends_at_its_article(doc.id, share):
+            doc = replace(doc, paragraphs=doc.paragraphs[: content_at[-1] + 1])
+        documents.append(doc)
+    return replace(dataset, documents=tuple(documents))

@@ -210,14 +210,19 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         sample_weight: Sequence[float] | np.ndarray | None = None,
         kinds: Sequence[str | None] | None = None,
         progress: Progress | None = None,
+        context_weight: Sequence[float] | np.ndarray | None = None,
     ) -> ParagraphClassifier:
         """Fit the three models; ``oof_scores_`` keeps pass two's out-of-fold probabilities
-        (what thresholds are tuned on) and ``scorer_`` the weights as arrays."""
+        (what thresholds are tuned on) and ``scorer_`` the weights as arrays.
+
+        ``context_weight`` weighs the rows of pass two (the context pass) when it should
+        differ from ``sample_weight``, which weighs pass one (default: the same)."""
         self._check_params()
         say = progress or (lambda message: log.info(message))
         y_arr = np.asarray(y, dtype=int)
         groups_arr = np.asarray(groups if groups is not None else ["all"] * len(y_arr))
         weight = np.asarray(sample_weight if sample_weight is not None else np.ones(len(y_arr)))
+        weight_two = weight if context_weight is None else np.asarray(context_weight)
         labelled = y_arr >= 0
         self.classes_ = np.array([0, 1])
         self.featurizer_ = UnitFeaturizer(hash_bits=self.hash_bits).fit(units)
@@ -231,10 +236,12 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         )
         Z = context_matrix(units, oof_one, dense_block(X))
         say("pass two: out-of-fold scores")
-        self.oof_scores_ = sigmoid(self._out_of_fold(Z, y_arr, groups_arr, weight, self._pass_two))
+        self.oof_scores_ = sigmoid(
+            self._out_of_fold(Z, y_arr, groups_arr, weight_two, self._pass_two)
+        )
         say("pass two: final fit")
         self.pass_two_ = self._pass_two().fit(
-            Z[labelled], y_arr[labelled], sample_weight=weight[labelled]
+            Z[labelled], y_arr[labelled], sample_weight=weight_two[labelled]
         )
         say("kind model")
         self.kind_model_ = _fit_kinds(X, y_arr, kinds, self.random_state)

@@ -26,7 +26,7 @@ from .. import __version__
 from ..model import Model, load_model, save_model
 from ..progress import Steps
 from .bylines import unlabel_corpus_bylines
-from .datasets import Dataset, load_dataset
+from .datasets import Dataset, end_some_at_their_article, load_dataset
 from .estimator import ParagraphClassifier
 from .metrics import score_decisions
 from .units import LabelledUnits, build_units
@@ -61,7 +61,15 @@ class TrainConfig:
     #: documents of in-article inserts, five times the other two but left the README's
     #: example advert marker at 0.903 against a threshold of 0.905; eight times scores it
     #: 0.98 and ranks the unseen corpora's text as well (docs/experiments.md section 6).
+    #: Our own plain-text documents only: weighed up, our insert-heavy pages taught pass
+    #: one that any page block leans to "insert" (m16 against m18, section 7).
     own_insert_weight: float = 8.0
+    #: The same, in the context pass (pass two). Tried at 1 (m19), on the idea that a
+    #: heavy insert weight there teaches that whatever sits among inserts is one: the
+    #: README example's advert marker and a glued byline then fell under the threshold
+    #: and pages ranked no better, so pass two keeps the weight (docs/experiments.md
+    #: section 7).
+    context_own_insert_weight: float = 8.0
     #: Content recall (characters) the thresholds must keep, out of fold, on our own data ...
     #: (0.997 until 2026-12-04, set before our own data held content written to look like
     #: inserts: table rows, all-caps subheadings, fact lines with `·`. With it, the text
@@ -82,6 +90,14 @@ class TrainConfig:
     #: Treat the public corpora's datelines and bylines as unknown, as our own guide does:
     #: the corpora label them in opposite ways (:mod:`declutter.training.bylines`).
     corpus_bylines_unknown: bool = True
+    #: Share of each corpus's documents cut after their last content block for training
+    #: (:func:`declutter.training.datasets.end_some_at_their_article`). Every corpus
+    #: document ends with boilerplate, and the context pass learnt that a document's last
+    #: line is one. 0.5 (pages and text, m20; pages only, m21, by a patched run) kept the last
+    #: paragraph of the flat page in ``clean_html`` but lost the last line of behaviour case
+    #: 5 ("Tickets go on sale on Friday." after an ad-break notice) in plain text, which m18
+    #: (0.0) keeps: off until both hold (docs/experiments.md section 7).
+    corpus_article_endings: float = 0.0
 
     def classifier(self) -> ParagraphClassifier:
         """An unfitted classifier with this configuration's values for its parameters."""
@@ -92,14 +108,24 @@ class TrainConfig:
 
 
 def dataset_weights(
-    labelled: LabelledUnits, datasets: Sequence[Dataset], config: TrainConfig
+    labelled: LabelledUnits,
+    datasets: Sequence[Dataset],
+    config: TrainConfig,
+    own_insert_weight: float | None = None,
 ) -> np.ndarray:
     """Per-unit weights so that each dataset counts as a whole, not by its number of units.
 
     Our own data is where the insert patterns are; a large corpus would otherwise drown it.
-    Our own insert paragraphs weigh ``config.own_insert_weight`` each on top of that.
+    The insert paragraphs of our own plain-text documents weigh ``own_insert_weight``
+    (default ``config.own_insert_weight``) each on top of that. Our own pages are not
+    weighed up: they are mostly inserts already (2,856 insert blocks to 1,110 content),
+    and weighed up they taught pass one that any page block leans to "insert" (m16 against
+    m18, docs/experiments.md section 6).
     """
+    if own_insert_weight is None:
+        own_insert_weight = config.own_insert_weight
     corpus_names = {d.name for d in datasets if d.is_corpus}
+    own_text_names = {d.name for d in datasets if not d.is_corpus and not _is_html(d)}
     names = np.asarray(labelled.datasets)
     weights = np.ones(len(names))
     own = ~np.isin(names, list(corpus_names))
@@ -110,7 +136,8 @@ def dataset_weights(
         rows = names == name
         if rows.any():
             weights[rows] = config.corpus_weight * own_total / rows.sum()
-    weights[own & (np.asarray(labelled.labels) == 1)] *= config.own_insert_weight
+    own_text = np.isin(names, list(own_text_names))
+    weights[own_text & (np.asarray(labelled.labels) == 1)] *= own_insert_weight
     return weights
 
 
@@ -204,14 +231,26 @@ def train(
     datasets = []
     for spec in specs:
         step(f"reading {spec}")
-        datasets.append(load_dataset(spec, corpora_root))
+        dataset = load_dataset(spec, corpora_root)
+        datasets.append(end_some_at_their_article(dataset, config.corpus_article_endings))
     labelled = build_units([(d.name, list(d.documents)) for d in datasets])
     if config.corpus_bylines_unknown:
         corpora = {d.name for d in datasets if d.is_corpus}
         step(f"{unlabel_corpus_bylines(labelled, corpora)} corpus datelines and bylines: unknown")
     weights = dataset_weights(labelled, datasets, config)
+    context_weights = dataset_weights(
+        labelled, datasets, config, own_insert_weight=config.context_own_insert_weight
+    )
     classifier = config.classifier()
-    classifier.fit(labelled.units, labelled.labels, labelled.groups, weights, labelled.kinds, step)
+    classifier.fit(
+        labelled.units,
+        labelled.labels,
+        labelled.groups,
+        weights,
+        labelled.kinds,
+        step,
+        context_weight=context_weights,
+    )
     oof = classifier.oof_scores_
     arrays = _UnitArrays.of(labelled)
     threshold, html_threshold = _tune(arrays, oof, datasets, config)
