@@ -92,6 +92,45 @@ def test_wrong_values_name_their_row() -> None:
         clean_partition(["text"], field="text")
 
 
+def test_a_bad_row_fails_the_partition_only_when_asked() -> None:
+    """errors="skip"/"return": a value that cannot be cleaned (a number, a text over
+    max_chars) gets missing results, "return" says why in the row's error field, and every
+    other row of the partition is cleaned exactly as clean() would."""
+    values = [NEWSLETTER, 7, "x" * 80, ARTICLE]
+    with pytest.raises(InputError, match=r"row 1 .*holds int"):
+        clean_partition(values, max_chars=70)
+    skipped = clean_partition(values, max_chars=70, errors="skip")
+    returned = clean_partition(values, max_chars=70, errors="return")
+    for out in (skipped, returned):
+        assert [f["cleaned"] for f in out] == [clean(NEWSLETTER).text, None, None, None]
+    wide = clean_partition([NEWSLETTER, 7, ARTICLE], errors="return")
+    assert [f["cleaned"] for f in wide] == [clean(NEWSLETTER).text, None, clean(ARTICLE).text]
+    assert [f["error"] is None for f in wide] == [True, False, True]
+    assert wide[1]["error"].startswith("InputError: row 1 of the partition holds int")
+    assert "error" not in skipped[0]
+    assert returned[2]["error"].startswith("InputTooLargeError")
+    records = clean_partition([{"id": 1, "body": NEWSLETTER}, "not a record"], field="body",
+                              errors="return")  # fmt: skip
+    assert records[0]["id"] == 1 and records[0]["error"] is None
+    assert records[1]["cleaned"] is None and "must be a dict" in records[1]["error"]
+    with pytest.raises(ValueError, match="errors must be one of"):
+        partition_cleaner(errors="ignore")
+
+
+def test_a_frame_with_errors_returned_has_an_error_column_that_meta_announces() -> None:
+    pd = pytest.importorskip("pandas")
+    from declutter.distributed import result_columns, spark_schema
+
+    frame = pd.DataFrame({"id": [1, 2, 3], "text": [NEWSLETTER, 5, None]})
+    out = clean_partition(frame, field="text", errors="return")
+    assert list(out.columns) == ["id", "text", *RESULT_COLUMNS, "error"]
+    assert list(partition_meta(frame, errors="return").columns) == list(out.columns)
+    assert out["error"].isna().tolist() == [True, False, True]  # a missing cell is no error
+    assert list(out["paragraphs_removed"]) == [len(clean(NEWSLETTER).removed), 0, 0]
+    assert result_columns("skip") == RESULT_COLUMNS
+    assert spark_schema("return").endswith(", error string")
+
+
 def test_the_bound_cleaner_carries_a_reference_not_the_model(tmp_path: Path) -> None:
     model = load_model()
     copy = tmp_path / "model"
@@ -183,7 +222,14 @@ def test_spark_pandas_udf_matches_clean() -> None:
         frame = spark.createDataFrame(rows, "id int, text string")
         result = frame.withColumn("d", spark_udf()("text")).orderBy("id")
         out = result.select("d.cleaned", "d.paragraphs_removed").collect()
+        # a text over max_chars fails its row only, and says why
+        udf = spark_udf(errors="return", max_chars=80)
+        long_rows = spark.createDataFrame([(0, NEWSLETTER), (1, "x" * 90)], "id int, text string")
+        tolerant = long_rows.withColumn("d", udf("text")).orderBy("id")
+        errors = tolerant.select("d.cleaned", "d.error").collect()
     finally:
         spark.stop()
     assert [row.cleaned for row in out] == [clean(t).text for t in TEXTS] + [None]
     assert [row.paragraphs_removed for row in out] == [len(clean(t).removed) for t in TEXTS] + [0]
+    assert errors[0].cleaned == clean(NEWSLETTER).text and errors[0].error is None
+    assert errors[1].cleaned is None and errors[1].error.startswith("InputTooLargeError")
