@@ -27,6 +27,8 @@ from .paragraphs import Unit
 KIND_BITS = 14
 #: Decimals kept of the kind model's decision values (see :meth:`Scorer.kinds`).
 KIND_DECIMALS = 9
+#: Rows the context networks score at a time (a block's hidden layer: 8 MB a network).
+PASS_TWO_ROWS = 16_384
 
 Layer = tuple[np.ndarray, np.ndarray]
 
@@ -66,7 +68,14 @@ class Scorer:
         return hashed @ self.pass_one_hashed + dense @ self.pass_one_dense + self.pass_one_intercept
 
     def pass_two(self, Z: np.ndarray) -> np.ndarray:
-        """Pass-two insert probabilities: the mean output of the context networks."""
+        """Pass-two insert probabilities: the mean output of the context networks.
+
+        Run over :data:`PASS_TWO_ROWS` rows at a time, so that a network's hidden layer
+        (64 numbers a row) never exists for a whole huge document at once.
+        """
+        if len(Z) > PASS_TWO_ROWS:
+            blocks = range(0, len(Z), PASS_TWO_ROWS)
+            return np.concatenate([self.pass_two(Z[i : i + PASS_TWO_ROWS]) for i in blocks])
         return np.mean([_forward(layers, Z) for layers in self.networks], axis=0)
 
     def kinds(self, hashed: sp.csr_matrix, dense: np.ndarray, rows: np.ndarray) -> list[str]:
