@@ -409,3 +409,41 @@ def test_a_run_on_the_test_part_of_a_made_up_corpus(tmp_path):
         # the menu goes; the newsletter sign-up and the copyright line are whole sentences
         assert 0.1 < c4["insert_removal"] < 0.5
     assert "newer: postlight_fixtures" in report.render(results)
+
+
+# --------------------------------------------------------------------------- tradeoff.py
+
+
+def test_a_block_counts_as_removed_up_to_the_score_that_takes_most_of_its_characters() -> None:
+    from benchmarks.tradeoff import block_score
+
+    # 6 characters at 0.9, 5 at 0.4: at t <= 0.4 all 11 go; at 0.4 < t <= 0.9 only 6 of 11
+    # (more than half), so the block is removed up to 0.9
+    assert block_score([Overlap("content", 0.4, 5), Overlap("content", 0.9, 6)]) == 0.9
+    # 5 at 0.9 and 6 at 0.4: 5 of 11 is not more than half; it takes 0.4 to remove it
+    assert block_score([Overlap("content", 0.9, 5), Overlap("content", 0.4, 6)]) == 0.4
+    assert block_score([]) == 0.0
+
+
+def test_rates_and_the_threshold_that_first_reaches_a_content_target() -> None:
+    import argparse
+
+    import numpy as np
+
+    from benchmarks.tradeoff import _thresholds, at_target, rates
+
+    blocks = {
+        "insert": np.array([True, True, False, False]),
+        "chars": np.array([10, 10, 90, 10]),
+        "score": np.array([0.95, 0.5, 0.2, 0.7]),
+    }
+    # at 0.6: inserts 1 of 2 removed; content: the 10-char block (0.7) removed, 90 of 100 kept
+    assert rates(blocks, 0.6) == (0.9, 0.5, 0.5)
+    assert rates(blocks, 1.0) == (1.0, 1.0, 0.0)
+    # content characters kept reach 0.95 first above 0.7 (0.705 on the 0.005 grid)
+    t, kept_chars, kept_blocks, removed = at_target(blocks, 0.95)
+    assert (t, kept_chars, kept_blocks, removed) == (0.705, 1.0, 1.0, 0.5)
+    assert _thresholds("0.9,0.95") == (0.9, 0.95)
+    for bad in ("0.9;1", "0,0.5", "1.5"):
+        with pytest.raises(argparse.ArgumentTypeError, match=r"comma-separated|must lie"):
+            _thresholds(bad)
