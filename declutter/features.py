@@ -74,6 +74,8 @@ def html_measurements(html: BlockFeatures | None) -> list[float]:
 
 N_POSITION = 2
 N_DENSE = N_COLUMNS + N_POSITION + len(html_measurements(None))
+#: The dense block's column that is 1 for a page block (a unit with HTML features), 0 for text.
+HAS_HTML_COLUMN = N_COLUMNS + N_POSITION
 
 
 def position_block(units: Sequence[Unit]) -> np.ndarray:

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from scipy.special import expit
 
 from .context import N_CONTEXT_COLUMNS, context_matrix
-from .features import N_DENSE, extract
+from .features import HAS_HTML_COLUMN, N_DENSE, extract
 from .kinds import INSERT_KINDS, OTHER
 from .paragraphs import Unit
 
@@ -51,6 +51,11 @@ class Scorer:
     kind_hashed: np.ndarray | None = None  # (2**KIND_BITS, k)
     kind_dense: np.ndarray | None = None  # (N_DENSE, k)
     kind_intercept: np.ndarray | None = None  # (k,)
+    #: Pass two for page blocks, when trained apart from the plain-text one (None: the
+    #: ``networks`` score both). Plain text and pages differ in what surrounds a line
+    #: (a page has its footer; an extracted text often ends with its article), so one
+    #: context pass fitted on both let the pages' endings decide plain text's and back.
+    page_networks: tuple[tuple[Layer, ...], ...] | None = None
 
     def score(self, units: Sequence[Unit]) -> tuple[np.ndarray, UnitKinds]:
         """Insert probability of every unit, and a lazy view that names their kinds.
@@ -61,22 +66,25 @@ class Scorer:
             return np.zeros(0), UnitKinds(None, None, None)
         hashed, dense = extract(units, self.hash_bits)
         Z = context_matrix(units, self.pass_one(hashed, dense), dense)
-        return self.pass_two(Z), UnitKinds(self, hashed, dense)
+        return self.pass_two(Z, dense[:, HAS_HTML_COLUMN] > 0), UnitKinds(self, hashed, dense)
 
     def pass_one(self, hashed: sp.csr_matrix, dense: np.ndarray) -> np.ndarray:
         """Pass-one log-odds: a linear function of the two feature blocks."""
         return hashed @ self.pass_one_hashed + dense @ self.pass_one_dense + self.pass_one_intercept
 
-    def pass_two(self, Z: np.ndarray) -> np.ndarray:
+    def pass_two(self, Z: np.ndarray, pages: np.ndarray | None = None) -> np.ndarray:
         """Pass-two insert probabilities: the mean output of the context networks.
 
-        Run over :data:`PASS_TWO_ROWS` rows at a time, so that a network's hidden layer
-        (64 numbers a row) never exists for a whole huge document at once.
+        ``pages`` marks the rows of page blocks; they go to :attr:`page_networks` when the
+        model has them. Run over :data:`PASS_TWO_ROWS` rows at a time, so that a network's
+        hidden layer (64 numbers a row) never exists for a whole huge document at once.
         """
-        if len(Z) > PASS_TWO_ROWS:
-            blocks = range(0, len(Z), PASS_TWO_ROWS)
-            return np.concatenate([self.pass_two(Z[i : i + PASS_TWO_ROWS]) for i in blocks])
-        return np.mean([_forward(layers, Z) for layers in self.networks], axis=0)
+        if self.page_networks is not None and pages is not None and pages.any():
+            out = np.empty(len(Z))
+            out[pages] = _averaged(self.page_networks, Z[pages])
+            out[~pages] = _averaged(self.networks, Z[~pages])
+            return out
+        return _averaged(self.networks, Z)
 
     def kinds(self, hashed: sp.csr_matrix, dense: np.ndarray, rows: np.ndarray) -> list[str]:
         """The insert kind of each given row, from the features folded small."""
@@ -97,10 +105,11 @@ class Scorer:
             "pass_one_dense": _compact(self.pass_one_dense),
             "pass_one_intercept": np.array(self.pass_one_intercept, dtype=np.float64),
         }
-        for k, layers in enumerate(self.networks):
-            for depth, (weights, bias) in enumerate(layers):
-                arrays[f"context_{k}_layer_{depth}_weights"] = weights
-                arrays[f"context_{k}_layer_{depth}_bias"] = bias
+        for prefix, networks in (("context", self.networks), ("page_context", self.page_networks)):
+            for k, layers in enumerate(networks or ()):
+                for depth, (weights, bias) in enumerate(layers):
+                    arrays[f"{prefix}_{k}_layer_{depth}_weights"] = weights
+                    arrays[f"{prefix}_{k}_layer_{depth}_bias"] = bias
         if self.kind_classes is not None:
             arrays["kind_classes"] = self.kind_classes.astype(str)
             arrays["kind_hashed"] = _compact(np.asarray(self.kind_hashed))
@@ -120,9 +129,22 @@ class Scorer:
             pass_one_dense=_float(arrays, "pass_one_dense", (N_DENSE,)),
             pass_one_intercept=float(_float(arrays, "pass_one_intercept", ())),
             networks=_networks(arrays),
+            page_networks=_networks(arrays, "page_context")
+            if "page_context_0_layer_0_weights" in arrays
+            else None,
             **_kind_arrays(arrays),
         )
         return scorer
+
+
+def _averaged(networks: Sequence[Sequence[Layer]], Z: np.ndarray) -> np.ndarray:
+    """The networks' mean output, :data:`PASS_TWO_ROWS` rows at a time."""
+    if len(Z) > PASS_TWO_ROWS:
+        blocks = range(0, len(Z), PASS_TWO_ROWS)
+        return np.concatenate([_averaged(networks, Z[i : i + PASS_TWO_ROWS]) for i in blocks])
+    if not len(Z):
+        return np.zeros(0)
+    return np.mean([_forward(layers, Z) for layers in networks], axis=0)
 
 
 def _compact(values: np.ndarray) -> np.ndarray:
@@ -155,14 +177,16 @@ def _float(arrays: Mapping[str, np.ndarray], name: str, shape: tuple[int, ...]) 
     return value.astype(np.float64)
 
 
-def _networks(arrays: Mapping[str, np.ndarray]) -> tuple[tuple[Layer, ...], ...]:
-    """Pass two's networks: ``context_{k}_layer_{d}_{weights,bias}``, chained by shape."""
+def _networks(
+    arrays: Mapping[str, np.ndarray], prefix: str = "context"
+) -> tuple[tuple[Layer, ...], ...]:
+    """Pass two's networks: ``{prefix}_{k}_layer_{d}_{weights,bias}``, chained by shape."""
     networks: list[tuple[Layer, ...]] = []
-    while f"context_{len(networks)}_layer_0_weights" in arrays:
+    while f"{prefix}_{len(networks)}_layer_0_weights" in arrays:
         k, width = len(networks), N_CONTEXT_COLUMNS
         layers: list[Layer] = []
-        while f"context_{k}_layer_{len(layers)}_weights" in arrays:
-            name = f"context_{k}_layer_{len(layers)}"
+        while f"{prefix}_{k}_layer_{len(layers)}_weights" in arrays:
+            name = f"{prefix}_{k}_layer_{len(layers)}"
             weights = _float(arrays, f"{name}_weights", (width, -1))
             bias = _float(arrays, f"{name}_bias", (weights.shape[1],))
             layers.append((weights, bias))
@@ -171,7 +195,7 @@ def _networks(arrays: Mapping[str, np.ndarray]) -> tuple[tuple[Layer, ...], ...]
             raise ScorerFormatError(f"network {k} ends in {width} outputs, expected 1")
         networks.append(tuple(layers))
     if not networks:
-        raise ScorerFormatError("the scorer has no context network (context_0_layer_0_weights)")
+        raise ScorerFormatError(f"the scorer has no context network ({prefix}_0_layer_0_weights)")
     return tuple(networks)
 
 

@@ -279,3 +279,29 @@ def test_a_retrained_directory_is_loaded_again_not_served_from_the_cache(
 
 def test_model_errors_are_declutter_errors() -> None:
     assert issubclass(ModelError, DeclutterError)
+
+
+def test_page_blocks_go_to_the_page_context_networks_when_a_model_has_them(
+    model_copy: Path,
+) -> None:
+    """A model with ``page_context_*`` networks scores page blocks with them and plain text
+    with the others; saved and loaded, the arrays come back as they were."""
+    arrays = shipped_arrays()
+    page = {}
+    for name, value in arrays.items():
+        if name.startswith("context_"):
+            last_bias = name.endswith("_bias") and value.shape == (1,)
+            page["page_" + name] = value + 50.0 if last_bias else value  # outputs ~1
+    vouch(model_copy, npz_bytes({**arrays, **page}))
+    model = load_model(model_copy)
+    assert model.scorer.page_networks is not None
+    assert set(model.scorer.to_arrays()) == set(arrays) | set(page)
+    shipped = load_model()
+    assert declutter.clean(TEXT, model=model) == declutter.clean(TEXT, model=shipped)
+    markup = "<html><body><p>Rates rose on Monday, the central bank said.</p></body></html>"
+    assert declutter.clean_html(markup, model=shipped).text.strip()  # kept by the shipped one
+    assert [s.score for s in declutter.clean_html(markup, model=model).segments] == [1.0]
+    broken = {**page, "page_context_0_layer_0_weights": np.zeros((64, 64))}
+    vouch(model_copy, npz_bytes({**arrays, **broken}))
+    with pytest.raises(ModelError, match="page_context_0_layer_0_weights"):
+        load_model(model_copy)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from declutter import clean, load_model
 from declutter.cli import main
+from declutter.core import prepare
 from declutter.training.train import TrainConfig, train
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -265,3 +268,24 @@ def test_about_half_of_a_corpus_ends_at_its_article_for_training_and_our_own_dat
     assert end_some_at_their_article(corpus, 0.0) == corpus
     own = Dataset("own.jsonl", docs, "0", is_corpus=False)
     assert end_some_at_their_article(own, 1.0) == own
+
+
+def test_a_separate_page_context_is_fitted_on_page_blocks_only_and_reproducibly(
+    small_data: Path, tmp_path: Path
+) -> None:
+    pages = TEST_DOCUMENTS.parent / "pages_test.jsonl"
+    config = replace(FAST, page_context=True)
+    both = [train([str(small_data), str(pages)], tmp_path / name, config=config, verbose=False)
+            for name in ("a", "b")]  # fmt: skip
+    assert both[0].scorer.page_networks is not None
+    assert (tmp_path / "a" / "model.npz").read_bytes() == (
+        tmp_path / "b" / "model.npz"
+    ).read_bytes()
+    card = json.loads((tmp_path / "a" / "card.json").read_text())
+    assert card["config"]["page_context"] is True
+    # plain text never reaches the page networks; without pages there are none to fit
+    text_only = replace(both[0].scorer, page_networks=None)
+    assert np.array_equal(text_only.score(prepare(TEXT).units)[0],
+                          both[0].scorer.score(prepare(TEXT).units)[0])  # fmt: skip
+    alone = train([str(small_data)], tmp_path / "c", config=config, verbose=False)
+    assert alone.scorer.page_networks is None

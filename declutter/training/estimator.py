@@ -27,7 +27,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.neural_network import MLPClassifier
 
 from ..context import context_matrix, sigmoid
-from ..features import N_DENSE, extract
+from ..features import HAS_HTML_COLUMN, N_DENSE, extract
 from ..paragraphs import Unit
 from ..scoring import KIND_BITS, Layer, Scorer
 
@@ -140,6 +140,8 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
     not fit), the source of each unit (the cross-validation group), and optional weights
     and insert kinds. ``predict_proba`` needs units grouped with their document's lines,
     as :func:`declutter.core.prepare` builds them. Parameters are checked in ``fit``.
+    ``page_context`` fits pass two twice, on page blocks and on plain-text lines apart
+    (each cross-validated within its own rows), when both come from two sources or more.
     """
 
     def __init__(
@@ -151,6 +153,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         context_rows: int | None = None,
         n_folds: int = 5,
         random_state: int = 0,
+        page_context: bool = False,
     ) -> None:
         self.hash_bits = hash_bits
         self.C = C
@@ -159,6 +162,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self.context_rows = context_rows
         self.n_folds = n_folds
         self.random_state = random_state
+        self.page_context = page_context
 
     # -- building blocks ------------------------------------------------------------------
     def _pass_one(self) -> LogisticRegression:
@@ -234,15 +238,33 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self.pass_one_ = self._pass_one().fit(
             X[labelled], y_arr[labelled], sample_weight=weight[labelled]
         )
-        Z = context_matrix(units, oof_one, dense_block(X))
-        say("pass two: out-of-fold scores")
-        self.oof_scores_ = sigmoid(
-            self._out_of_fold(Z, y_arr, groups_arr, weight_two, self._pass_two)
+        dense = dense_block(X)
+        Z = context_matrix(units, oof_one, dense)
+        # with page_context, page blocks get a context pass of their own (see Scorer)
+        pages = dense[:, HAS_HTML_COLUMN] > 0 if self.page_context else np.zeros(len(y_arr), bool)
+        fewest = min(
+            _sources(groups_arr, pages & labelled), _sources(groups_arr, ~pages & labelled)
         )
-        say("pass two: final fit")
-        self.pass_two_ = self._pass_two().fit(
-            Z[labelled], y_arr[labelled], sample_weight=weight_two[labelled]
-        )
+        if fewest < 2:  # too few sources of one kind to cross-validate it apart: one pass
+            pages[:] = False
+        parts = [("", ~pages), (" (pages)", pages)] if pages.any() else [("", ~pages)]
+        log_odds = np.zeros(len(y_arr))
+        fitted = {}
+        for name, rows in parts:
+            if not rows.any():
+                continue
+            say(f"pass two{name}: out-of-fold scores")
+            log_odds[rows] = self._out_of_fold(
+                Z[rows], y_arr[rows], groups_arr[rows], weight_two[rows], self._pass_two
+            )
+            say(f"pass two{name}: final fit")
+            fit_rows = rows & labelled
+            fitted[name] = self._pass_two().fit(
+                Z[fit_rows], y_arr[fit_rows], sample_weight=weight_two[fit_rows]
+            )
+        self.oof_scores_ = sigmoid(log_odds)
+        self.pass_two_ = fitted.get("") or fitted[" (pages)"]
+        self.page_pass_two_ = fitted.get(" (pages)") if len(fitted) == 2 else None
         say("kind model")
         self.kind_model_ = _fit_kinds(X, y_arr, kinds, self.random_state)
         self.scorer_ = self._export()
@@ -262,6 +284,9 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             pass_one_dense=coef[split:].astype(np.float64),
             pass_one_intercept=float(self.pass_one_.intercept_[0]),
             networks=_network_layers(self.pass_two_),
+            page_networks=(
+                None if self.page_pass_two_ is None else _network_layers(self.page_pass_two_)
+            ),
             kind_classes=None if kind is None else np.asarray(kind.classes_).astype(str),
             kind_hashed=None if kind_coef is None else np.ascontiguousarray(kind_coef[:, :width].T),
             kind_dense=None if kind_coef is None else np.ascontiguousarray(kind_coef[:, width:].T),
@@ -303,6 +328,11 @@ def _network_layers(model: LogisticRegression | AveragedMLP) -> tuple[tuple[Laye
             raise ValueError("only ReLU networks with a logistic output can be exported")
         networks.append(tuple(zip(network.coefs_, network.intercepts_)))
     return tuple(networks)
+
+
+def _sources(groups: np.ndarray, rows: np.ndarray) -> int:
+    """How many sources (cross-validation groups) the given rows come from."""
+    return len(set(groups[rows].tolist()))
 
 
 def _log_odds(model: Any, X: Any) -> np.ndarray:
