@@ -447,3 +447,36 @@ def test_rates_and_the_threshold_that_first_reaches_a_content_target() -> None:
     for bad in ("0.9;1", "0,0.5", "1.5"):
         with pytest.raises(argparse.ArgumentTypeError, match=r"comma-separated|must lie"):
             _thresholds(bad)
+
+
+# --------------------------------------------------------------------------- kinds.py
+
+
+def test_kind_accuracy_counts_matches_and_sets_aside_content_and_segments_now_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from benchmarks import kinds
+
+    def removed(corpus, root, model, ids=None):
+        yield {"page": "p1", "start": 0, "end": 4, "text": "Home", "predicted": "navigation"}
+        yield {"page": "p1", "start": 5, "end": 12, "text": "Related", "predicted": "other"}
+        yield {"page": "p2", "start": 0, "end": 5, "text": "Other", "predicted": "legal"}
+
+    monkeypatch.setattr(kinds, "removed_segments", removed)
+
+    def label(page: str, start: int, end: int, text: str, kind: str) -> dict:
+        return {"corpus": "c", "page": page, "start": start, "end": end,
+                "text_sha": kinds.text_sha(text), "label": kind}  # fmt: skip
+
+    labels = [
+        label("p1", 0, 4, "Home", "navigation"),  # right
+        label("p1", 5, 12, "Related", "related"),  # wrong: named other
+        label("p2", 0, 5, "Changed", "legal"),  # the text at those offsets changed: not judged
+        label("p3", 0, 3, "Gone", "social"),  # no longer removed
+        label("p1", 20, 30, "A real paragraph", "content"),  # a removed real paragraph
+    ]
+    report = kinds.score(labels, Path("."), model=None)
+    assert (report["judged"], report["accuracy"]) == (2, 0.5)
+    assert (report["labelled_content"], report["no_longer_removed"]) == (1, 2)
+    assert report["per_kind"] == {"navigation": [1, 1], "related": [0, 1]}
+    assert report["confusion"]["related -> other"] == 1
