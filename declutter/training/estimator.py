@@ -263,8 +263,8 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
                 Z[fit_rows], y_arr[fit_rows], sample_weight=weight_two[fit_rows]
             )
         self.oof_scores_ = sigmoid(log_odds)
-        self.pass_two_ = fitted.get("") or fitted[" (pages)"]
-        self.page_pass_two_ = fitted.get(" (pages)") if len(fitted) == 2 else None
+        self.pass_two_ = fitted[""]  # there are text rows whenever pages go apart
+        self.page_pass_two_ = fitted.get(" (pages)")
         say("kind model")
         self.kind_model_ = _fit_kinds(X, y_arr, kinds, self.random_state)
         self.scorer_ = self._export()
