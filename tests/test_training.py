@@ -271,11 +271,14 @@ def test_about_half_of_a_corpus_ends_at_its_article_for_training_and_our_own_dat
 
 
 def test_a_separate_page_context_is_fitted_on_page_blocks_only_and_reproducibly(
-    small_data: Path, tmp_path: Path
+    tmp_path: Path,
 ) -> None:
     pages = TEST_DOCUMENTS.parent / "pages_test.jsonl"
+    lines = [line for line in TEST_DOCUMENTS.read_text().splitlines() if line.strip()]
+    text = tmp_path / "text.jsonl"  # every ninth test document: enough sources, a third of
+    text.write_text("\n".join(lines[::9]) + "\n")  # the time of small_data
     config = replace(FAST, page_context=True)
-    both = [train([str(small_data), str(pages)], tmp_path / name, config=config, verbose=False)
+    both = [train([str(text), str(pages)], tmp_path / name, config=config, verbose=False)
             for name in ("a", "b")]  # fmt: skip
     assert both[0].scorer.page_networks is not None
     assert (tmp_path / "a" / "model.npz").read_bytes() == (
@@ -287,5 +290,5 @@ def test_a_separate_page_context_is_fitted_on_page_blocks_only_and_reproducibly(
     text_only = replace(both[0].scorer, page_networks=None)
     assert np.array_equal(text_only.score(prepare(TEXT).units)[0],
                           both[0].scorer.score(prepare(TEXT).units)[0])  # fmt: skip
-    alone = train([str(small_data)], tmp_path / "c", config=config, verbose=False)
+    alone = train([str(text)], tmp_path / "c", config=config, verbose=False)
     assert alone.scorer.page_networks is None
