@@ -292,3 +292,17 @@ def test_a_separate_page_context_is_fitted_on_page_blocks_only_and_reproducibly(
                           both[0].scorer.score(prepare(TEXT).units)[0])  # fmt: skip
     alone = train([str(text)], tmp_path / "c", config=config, verbose=False)
     assert alone.scorer.page_networks is None
+
+
+def test_the_corpora_inserts_teach_the_kind_model_nothing_and_our_kinds_stay() -> None:
+    from declutter.training.train import forget_corpus_kinds
+    from declutter.training.units import LabelledUnits
+
+    labelled = LabelledUnits()
+    rows = [("own.jsonl", 1, "related"), ("own.jsonl", 1, "other"), ("own.jsonl", 0, None),
+            ("corpus:a", 1, "other"), ("corpus:a", 0, None), ("corpus:a", -1, None)]  # fmt: skip
+    for name, label, kind in rows:
+        labelled.add(prepare("x").units[0], label, "site", kind, name)
+    assert forget_corpus_kinds(labelled, {"corpus:a"}) == 1
+    assert labelled.kinds == ["related", "other", None, None, None, None]
+    assert labelled.labels == [1, 1, 0, 1, 0, -1]  # the labels themselves are untouched
