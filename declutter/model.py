@@ -39,6 +39,11 @@ from .scoring import Scorer, ScorerFormatError
 MODEL_FILE = "model.npz"
 CARD_FILE = "card.json"
 CARD_FORMAT = 2
+#: The card format of a model with a context pass for pages (``page_context_*`` arrays):
+#: a declutter that knows only format 2 would score pages with the plain-text networks, so
+#: it refuses such a card instead. This declutter reads both.
+PAGE_CONTEXT_CARD_FORMAT = 3
+_CARD_FORMATS = (CARD_FORMAT, PAGE_CONTEXT_CARD_FORMAT)
 #: SHA-256 of the shipped ``models/default/model.npz``: the package vouches for its own model.
 SHIPPED_SHA256 = "d5950258c2b8db6d591ecfe39f96aa4f7a484fbf1353f0f346ba9a03f0a606ff"
 #: Largest model file read (the shipped one is a few MB): a bound, not a format limit.
@@ -114,7 +119,7 @@ def save_model(scorer: Scorer, directory: str | Path, card: dict[str, Any]) -> P
     (directory / MODEL_FILE).write_bytes(data)
     full_card = {
         **card,
-        "card_format": CARD_FORMAT,
+        "card_format": CARD_FORMAT if scorer.page_networks is None else PAGE_CONTEXT_CARD_FORMAT,
         "feature_version": FEATURE_VERSION,
         "model_file": MODEL_FILE,
         "model_sha256": hashlib.sha256(data).hexdigest(),
@@ -155,9 +160,10 @@ def read_card(directory: Path) -> dict[str, Any]:
 
 def _check_card_fields(card: dict[str, Any], card_path: Path) -> None:
     """Refuse a card whose fields are missing or of the wrong type, naming the field."""
-    if card.get("model_file") != MODEL_FILE or card.get("card_format") != CARD_FORMAT:
+    if card.get("model_file") != MODEL_FILE or card.get("card_format") not in _CARD_FORMATS:
         raise ModelError(
-            f"the model card {card_path} is not a card of format {CARD_FORMAT} naming "
+            f"the model card {card_path} is not a card of format {CARD_FORMAT} or "
+            f"{PAGE_CONTEXT_CARD_FORMAT} naming "
             f"{MODEL_FILE} (an older declutter wrote it, or it was edited); retrain the model "
             "with `declutter train`"
         )
@@ -228,6 +234,12 @@ def _load_directory(directory: Path, expected_sha256: str) -> Model:
             "declutter, or rerun the job with the model as it is now."
         )
     scorer = _parse_scorer(data, model_path)
+    if (scorer.page_networks is not None) != (card["card_format"] == PAGE_CONTEXT_CARD_FORMAT):
+        raise ModelError(
+            f"{model_path} and its card disagree about a context pass for pages (card format "
+            f"{card['card_format']}): the card was edited or belongs to another model; retrain "
+            "the model with `declutter train`"
+        )
     _smoke_test(scorer, model_path)
     return Model(scorer, card, directory)
 

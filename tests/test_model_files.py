@@ -293,6 +293,9 @@ def test_page_blocks_go_to_the_page_context_networks_when_a_model_has_them(
             last_bias = name.endswith("_bias") and value.shape == (1,)
             page["page_" + name] = value + 50.0 if last_bias else value  # outputs ~1
     vouch(model_copy, npz_bytes({**arrays, **page}))
+    with pytest.raises(ModelError, match="context pass for pages"):  # a format-2 card
+        load_model(model_copy)
+    write_card(model_copy, {**read_card(model_copy), "card_format": 3})
     model = load_model(model_copy)
     assert model.scorer.page_networks is not None
     assert set(model.scorer.to_arrays()) == set(arrays) | set(page)
@@ -304,4 +307,7 @@ def test_page_blocks_go_to_the_page_context_networks_when_a_model_has_them(
     broken = {**page, "page_context_0_layer_0_weights": np.zeros((64, 64))}
     vouch(model_copy, npz_bytes({**arrays, **broken}))
     with pytest.raises(ModelError, match="page_context_0_layer_0_weights"):
+        load_model(model_copy)
+    vouch(model_copy, npz_bytes(arrays))  # a format-3 card without the page networks
+    with pytest.raises(ModelError, match="context pass for pages"):
         load_model(model_copy)

@@ -285,7 +285,7 @@ def test_a_separate_page_context_is_fitted_on_page_blocks_only_and_reproducibly(
         tmp_path / "b" / "model.npz"
     ).read_bytes()
     card = json.loads((tmp_path / "a" / "card.json").read_text())
-    assert card["config"]["page_context"] is True
+    assert card["config"]["page_context"] is True and card["card_format"] == 3
     # plain text never reaches the page networks; without pages there are none to fit
     text_only = replace(both[0].scorer, page_networks=None)
     assert np.array_equal(text_only.score(prepare(TEXT).units)[0],
