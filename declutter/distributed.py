@@ -100,7 +100,12 @@ def _clean_values(
     out: list[Cleaned | Failed | None] = [None] * len(values)
     work = clean_html_chunk if html else clean_text_chunk
     for rows in chunked(present, options.batch_size_for(html=html)):
-        chunk = [_checked(values[i], i, html, options, errors) for i in rows]
+        chunk = [  # a record without its field arrives as a Crash already
+            values[i]
+            if isinstance(values[i], Crash)
+            else _or_crash(errors, _checked, values[i], i, html, options)
+            for i in rows
+        ]
         for row, result in zip(rows, isolated(work, chunk, model, options), strict=True):
             if isinstance(result, Crash):
                 if errors == "raise":
@@ -111,19 +116,18 @@ def _clean_values(
     return out
 
 
-def _checked(value: Any, row: int, html: bool, options: Options, errors: str) -> Any:
-    """The value if it can be cleaned; else its error, raised or carried as a Crash."""
+def _or_crash(errors: str, check: Callable[..., Any], *args: Any) -> Any:
+    """``check(*args)``; its :class:`InputError` raised (``errors="raise"``) or carried in
+    the row's place as a :class:`Crash`, which :func:`declutter.batch.isolated` keeps."""
     try:
-        return _check_value(value, row, html, options)
+        return check(*args)
     except InputError as error:
         if errors == "raise":
             raise
         return Crash(error)
 
 
-def _check_value(value: Any, row: int, html: bool, options: Options) -> Any:
-    if isinstance(value, _NotARecord):
-        raise InputError(value.message)
+def _checked(value: Any, row: int, html: bool, options: Options) -> Any:
     if isinstance(value, str) or (html and isinstance(value, bytes)):
         options.check_size(value, f"row {row}: clean")
         return value
@@ -193,7 +197,7 @@ def clean_partition(
     items = list(partition)
     if field is None:
         return [_fields(r, policy) for r in run(items)]
-    values = [_record_value(item, field, row, policy) for row, item in enumerate(items)]
+    values = [_or_crash(policy, _record_value, item, field, row) for row, item in enumerate(items)]
     results = run(values)
     return [
         {**item, **_fields(result, policy)} if isinstance(item, dict) else _fields(result, policy)
@@ -201,24 +205,7 @@ def clean_partition(
     ]
 
 
-class _NotARecord:
-    """Stands in for the text of an item that is not a record (or lacks the field), so
-    that it fails as a row of its own under ``errors="skip"`` or ``"return"``."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-
-def _record_value(item: Any, field: str, row: int, errors: str = "raise") -> Any:
-    try:
-        return _record_field(item, field, row)
-    except InputError as error:
-        if errors == "raise":
-            raise
-        return _NotARecord(str(error))
-
-
-def _record_field(item: Any, field: str, row: int) -> Any:
+def _record_value(item: Any, field: str, row: int) -> Any:
     if not isinstance(item, dict):
         raise InputError(
             f"row {row}: with field={field!r} every item must be a dict (a record), "
