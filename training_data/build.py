@@ -60,6 +60,7 @@ from declutter.training.data import (  # noqa: E402
     document_to_json,
     parse_document,
 )
+from declutter.training.datasets import ends_at_its_article  # noqa: E402
 
 TEST_SHARE_PERCENT = 20
 SINGLES_PER_DOCUMENT = 2
@@ -217,7 +218,7 @@ def single_paragraph_documents(doc: LabelledDocument) -> list[LabelledDocument]:
 def ends_with_article(doc: LabelledDocument) -> bool:
     """Whether this document is one of those written out ending with its article: about
     half of them, chosen by a hash of the id (see :func:`cut_trailing_inserts`)."""
-    return hashlib.sha256(f"{doc.id}/ending".encode()).digest()[0] < 128
+    return ends_at_its_article(doc.id, 0.5)  # the rule training applies to the corpora
 
 
 def cut_trailing_inserts(doc: LabelledDocument) -> tuple[LabelledDocument, list[LabelledDocument]]:

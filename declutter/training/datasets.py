@@ -183,9 +183,9 @@ def as_plain_text(doc: LabelledDocument) -> LabelledDocument:
 
 
 def ends_at_its_article(doc_id: str, share: float) -> bool:
-    """Whether a corpus document is one of the ``share`` (0..1) that
-    :func:`end_some_at_their_article` cuts after its article: chosen by a hash of the id, so
-    the same documents every time."""
+    """Whether a document is one of the ``share`` (0..1) cut after its article: chosen by a
+    hash of the id, so the same documents every time. :func:`end_some_at_their_article`
+    applies it to the corpora, ``training_data/build.py`` (at 0.5) to our own documents."""
     return hashlib.sha256(f"{doc_id}/ending".encode()).digest()[0] < round(256 * share)
 
 
