@@ -211,9 +211,20 @@ def write_out(text: str) -> None:
 
 
 def command_train(args: argparse.Namespace) -> int:
-    from .training.train import TrainConfig, train
+    from .training.train import TrainConfig, refit_kinds, train
 
     config = TrainConfig(random_state=args.seed)
+    if args.refit_kinds is not None:
+        model = refit_kinds(
+            args.data, args.refit_kinds, args.output, config=config, verbose=not args.quiet
+        )
+        classes = model.card["kinds_refit"]["classes"]
+        print(
+            f"wrote {args.output}: the scores and thresholds of {args.refit_kinds} "
+            f"(threshold {model.threshold}), kinds refit on "
+            f"{model.card['kinds_refit']['inserts_with_kind']} inserts ({len(classes)} kinds)"
+        )
+        return EXIT_OK
     model = train(
         args.data, args.output, corpora_root=args.corpora, config=config, verbose=not args.quiet
     )
@@ -422,6 +433,13 @@ def _add_train(commands: Any) -> None:
         "../shared/corpora)",
     )
     train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    train.add_argument(
+        "--refit-kinds",
+        metavar="MODEL",
+        help="keep MODEL's scores and thresholds (it removes the same segments) and refit only "
+        "the model that names each removed segment's kind, on DATA (own-format files only; "
+        "the corpora carry no kinds)",
+    )
     train.add_argument("--quiet", action="store_true", help="no progress messages")
     train.set_defaults(run=command_train)
 

@@ -11,7 +11,7 @@ import pytest
 
 from declutter import clean, load_model
 from declutter.cli import main
-from declutter.core import prepare
+from declutter.core import prepare, prepare_html
 from declutter.training.train import TrainConfig, train
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -306,3 +306,56 @@ def test_the_corpora_inserts_teach_the_kind_model_nothing_and_our_kinds_stay() -
     assert forget_corpus_kinds(labelled, {"corpus:a"}) == 1
     assert labelled.kinds == ["related", "other", None, None, None, None]
     assert labelled.labels == [1, 1, 0, 1, 0, -1]  # the labels themselves are untouched
+
+
+@pytest.fixture(scope="module")
+def refit_twice(small_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The shipped model with its kinds refit on the small data, once by the function and
+    once by the command line."""
+    from declutter.training.train import refit_kinds
+
+    first = tmp_path_factory.mktemp("refit") / "a"
+    second = tmp_path_factory.mktemp("refit") / "b"
+    refit_kinds([str(small_data)], ROOT / "models" / "default", first, verbose=False)
+    args = ["train", str(small_data), "--refit-kinds", str(ROOT / "models" / "default")]
+    assert main([*args, "-o", str(second), "--quiet"]) == 0
+    return first, second
+
+
+def test_refitting_kinds_keeps_every_score_and_threshold_of_the_base_model(
+    refit_twice: tuple[Path, Path],
+) -> None:
+    base, refit = load_model(), load_model(refit_twice[0])
+    page = "<main><p>" + TEXT.replace("\n", "</p><p>") + "</p><nav>Home | News</nav></main>"
+    for units in (prepare(TEXT).units, prepare_html(page).units):
+        assert np.array_equal(base.scorer.score(units)[0], refit.scorer.score(units)[0])
+    assert (refit.threshold, refit.html_threshold) == (base.threshold, base.html_threshold)
+    assert not np.array_equal(base.scorer.kind_hashed, refit.scorer.kind_hashed)
+    assert [s.start for s in clean(TEXT, model=refit).removed] == [
+        s.start for s in clean(TEXT, model=base).removed
+    ]
+
+
+def test_a_kinds_refit_is_recorded_and_reproducible(
+    refit_twice: tuple[Path, Path], small_data: Path
+) -> None:
+    first, second = refit_twice
+    assert (first / "model.npz").read_bytes() == (second / "model.npz").read_bytes()
+    card = load_model(first).card
+    refit = card["kinds_refit"]
+    assert refit["base_model_sha256"] == load_model().sha256
+    assert [d["name"] for d in refit["training_data"]] == [str(small_data)]
+    assert refit["training_data"][0]["sha256"]
+    assert set(refit["versions"]) >= {"declutter", "scikit-learn", "numpy"}
+    assert card["training_data"] == load_model().card["training_data"]  # the base's data stay
+
+
+def test_a_kinds_refit_refuses_corpus_data_that_carries_no_kinds(
+    tmp_path: Path, small_data: Path
+) -> None:
+    from declutter.training.datasets import DataSpecError
+    from declutter.training.train import refit_kinds
+
+    with pytest.raises(DataSpecError, match="no kinds"):
+        refit_kinds([str(small_data), "corpus:dragnet"], ROOT / "models" / "default", tmp_path)
+    assert not (tmp_path / "model.npz").exists()

@@ -275,9 +275,6 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         no measurable change in scores), networks as fitted."""
         coef = self.pass_one_.coef_.ravel().astype(np.float32)
         split = 1 << self.hash_bits
-        kind = self.kind_model_
-        kind_coef = None if kind is None else kind.coef_.astype(np.float32).astype(np.float64)
-        width = 1 << KIND_BITS
         return Scorer(
             hash_bits=self.hash_bits,
             pass_one_hashed=coef[:split].astype(np.float64),
@@ -287,10 +284,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             page_networks=(
                 None if self.page_pass_two_ is None else _network_layers(self.page_pass_two_)
             ),
-            kind_classes=None if kind is None else np.asarray(kind.classes_).astype(str),
-            kind_hashed=None if kind_coef is None else np.ascontiguousarray(kind_coef[:, :width].T),
-            kind_dense=None if kind_coef is None else np.ascontiguousarray(kind_coef[:, width:].T),
-            kind_intercept=None if kind is None else np.asarray(kind.intercept_, np.float64),
+            **kind_arrays(self.kind_model_),
         )
 
     def predict_proba(self, units: Sequence[Unit]) -> np.ndarray:
@@ -311,10 +305,33 @@ def _fit_kinds(
     if kinds is None:
         return None
     rows = [i for i in range(len(y)) if y[i] == 1 and kinds[i]]
-    if len({kinds[i] for i in rows}) < 2:
+    return fit_kind_model(X[rows], [str(kinds[i]) for i in rows], random_state)
+
+
+def fit_kind_model(
+    X: sp.csr_matrix, kinds: Sequence[str], random_state: int
+) -> LogisticRegression | None:
+    """A logistic regression from featurizer rows of inserts to their kinds (None when the
+    rows hold fewer than two kinds: there is nothing to tell apart)."""
+    if len(set(kinds)) < 2:
         return None
     model = LogisticRegression(C=4.0, max_iter=3000, random_state=random_state)
-    return model.fit(fold_features(X[rows]), [kinds[i] for i in rows])
+    return model.fit(fold_features(X), list(kinds))
+
+
+def kind_arrays(model: LogisticRegression | None) -> dict[str, Any]:
+    """The kind model as the :class:`Scorer` fields that hold it (weights as float32 values,
+    like pass one's; all None for no kind model)."""
+    if model is None:
+        return dict.fromkeys(("kind_classes", "kind_hashed", "kind_dense", "kind_intercept"))
+    coef = model.coef_.astype(np.float32).astype(np.float64)
+    width = 1 << KIND_BITS
+    return {
+        "kind_classes": np.asarray(model.classes_).astype(str),
+        "kind_hashed": np.ascontiguousarray(coef[:, :width].T),
+        "kind_dense": np.ascontiguousarray(coef[:, width:].T),
+        "kind_intercept": np.asarray(model.intercept_, np.float64),
+    }
 
 
 def _network_layers(model: LogisticRegression | AveragedMLP) -> tuple[tuple[Layer, ...], ...]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -23,11 +23,11 @@ import scipy
 import sklearn
 
 from .. import __version__
-from ..model import Model, load_model, save_model
+from ..model import CARD_KEYS_OF_FILE, Model, load_model, save_model
 from ..progress import Steps
 from .bylines import unlabel_corpus_bylines
-from .datasets import Dataset, end_some_at_their_article, load_dataset
-from .estimator import ParagraphClassifier
+from .datasets import Dataset, DataSpecError, end_some_at_their_article, load_dataset
+from .estimator import ParagraphClassifier, UnitFeaturizer, fit_kind_model, kind_arrays
 from .metrics import score_decisions
 from .units import LabelledUnits, build_units
 
@@ -280,6 +280,74 @@ def train(
     }
     step(f"writing {output_dir}")
     save_model(classifier.scorer_, output_dir, card)
+    return load_model(output_dir)
+
+
+def refit_kinds(
+    specs: Sequence[str],
+    base: str | Path,
+    output_dir: str | Path,
+    *,
+    config: TrainConfig | None = None,
+    verbose: bool = True,
+) -> Model:
+    """Write a copy of the model ``base`` whose kind model alone is fit anew on ``specs``.
+
+    The kind names a removed segment; it never decides what is removed. So the kinds can be
+    mended without touching the scores, the thresholds or anything the quality gate measured:
+    the new model removes exactly what ``base`` removes. The shipped model's kind model had
+    learnt from every corpus insert as ``other`` (see :func:`forget_corpus_kinds`); refit on our
+    own data's kinds it names real pages' removed segments right far more often.
+
+    Only our own labelled data (JSONL specs) carries kinds, so ``corpus:`` specs are refused.
+    The new card is ``base``'s card plus a ``kinds_refit`` entry: the base model's hash, the
+    data with their hashes and counts, the seed and the library versions. The same base, data
+    and seed give the same model file.
+    """
+    config = config or TrainConfig()
+    step = Steps(verbose)
+    corpus_specs = [spec for spec in specs if str(spec).startswith("corpus:")]
+    if corpus_specs:
+        raise DataSpecError(
+            f"{corpus_specs[0]} has no kinds (the corpora label inserts, not their kinds): refit "
+            "kinds on labelled data in declutter's own format only"
+        )
+    model = load_model(base)
+    step(f"base model {model.sha256[:12]}")
+    datasets = []
+    for spec in specs:
+        step(f"reading {spec}")
+        datasets.append(load_dataset(spec, None))
+    labelled = build_units([(d.name, list(d.documents)) for d in datasets])
+    rows = [
+        i
+        for i, (label, kind) in enumerate(zip(labelled.labels, labelled.kinds))
+        if label == 1 and kind
+    ]
+    step(f"features for {len(rows)} insert units with a kind")
+    units = [labelled.units[i] for i in rows]
+    X = UnitFeaturizer(hash_bits=model.scorer.hash_bits).fit(units).transform(units)
+    step("kind model")
+    kind_model = fit_kind_model(X, [str(labelled.kinds[i]) for i in rows], config.random_state)
+    if kind_model is None:
+        raise DataSpecError(
+            "the data hold inserts of fewer than two kinds: label the kind of insert paragraphs "
+            "(training_data/README.md) to refit kinds"
+        )
+    scorer = replace(model.scorer, **kind_arrays(kind_model))
+    card = {key: value for key, value in model.card.items() if key not in CARD_KEYS_OF_FILE}
+    card["kinds_refit"] = {
+        "base_model_sha256": model.sha256,
+        "note": "the base model's scoring weights and thresholds unchanged; its kind model "
+        "refit on the data below (declutter train --refit-kinds)",
+        "random_state": config.random_state,
+        "classes": sorted(str(k) for k in kind_model.classes_),
+        "training_data": [_data_entry(d, labelled) for d in datasets],
+        "inserts_with_kind": len(rows),
+        "versions": _versions(),
+    }
+    step(f"writing {output_dir}")
+    save_model(scorer, output_dir, card)
     return load_model(output_dir)
 
 
