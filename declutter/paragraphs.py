@@ -77,6 +77,23 @@ _CAMEL_CASE_NAMES = frozenset({"linkedin", "thein", "wein", "mein", "sein", "dei
 #: ``str.lower`` never shortens a string (it may lengthen one: "İ" lowers to two code points).
 _LONGEST_STARTER = max(map(len, _SENTENCE_STARTERS))
 _LONGEST_CAMEL_CASE_NAME = max(map(len, _CAMEL_CASE_NAMES))
+#: A line that opens with a byline ("By AcmeData", "Powered by GridMetrics", "Von ..."): its
+#: glued end is found without the sentence-starter words, because the paragraph glued to it
+#: may open with any word ("By AcmeDataVolkswagen's first electric car...").
+_BYLINE_OPENING = re.compile(
+    r"(?i:by|powered by|sponsored by|presented by|brought to you by|in partnership with|"
+    r"von|par|por|di|door|publié par|publicado por|präsentiert von|en colaboración con)"
+    r"\s*:?\s+[^\W\d_]",
+)
+#: How far into a byline line (characters) the token holding its glued end may start.
+_BYLINE_ZONE = 48
+#: Fewest letters a camel-case chunk needs before a byline cut after it: "Mc|Donald",
+#: "i|Phone" and "Mac|Book" are names, not a byline glued to a paragraph.
+_BYLINE_CHUNK = 4
+#: Fewest words the rest of the line needs after a byline cut: the paragraph glued to it.
+_BYLINE_REST_WORDS = 5
+#: A word that opens in lower case (after a space): where a byline's capitalised words stop.
+_LOWER_WORD = re.compile(r"(?<=\s)[a-zà-ÿ]")
 MAX_PIECES_PER_SIDE = 2
 
 
@@ -183,11 +200,63 @@ def _chosen_glue_points(text: str, line: Span, candidates: list[int]) -> list[in
                 points.append(pos)
         else:
             by_token.setdefault(owner, []).append(pos)
+    uncut: dict[int, list[int]] = {}  # tokens with candidates but no sentence-starter cut
     for owner, cuts in by_token.items():
         cut = _glue_cut(text, tokens[owner], cuts)
         if cut is not None:
             points.append(cut)
+        else:
+            uncut[owner] = cuts
+    byline = _byline_end(text, line, tokens, uncut, points)
+    if byline is not None:
+        points.append(byline)
     return sorted(points)
+
+
+def _byline_end(
+    text: str,
+    line: Span,
+    tokens: list[re.Match[str]],
+    uncut: dict[int, list[int]],
+    points: list[int],
+) -> int | None:
+    """Where a byline glued to a paragraph ends, when no sentence-starter word shows it.
+
+    Only in a line that opens with a byline word (:data:`_BYLINE_OPENING`). A byline is
+    that word and a few capitalised words ("Powered by GridMetrics Analytics"); the
+    paragraph glued to it opens with any word and soon goes on in lower case. So the cut is
+    in the last camel-case token before the line's first lower-case word (and within
+    :data:`_BYLINE_ZONE` characters), at its last capital after a chunk of
+    :data:`_BYLINE_CHUNK` or more letters ("AcmeData|Volkswagen's", not "Mc|Donald's"),
+    with a paragraph's worth of words after it. Nothing is cut when a sentence-starter
+    cut already lies in that stretch. The pieces are then scored like any other: the cut
+    only lets the model judge the byline apart from the paragraph.
+    """
+    opening = _BYLINE_OPENING.match(text, line.start, line.end) if uncut else None
+    if opening is None:
+        return None
+    lower = _LOWER_WORD.search(text, opening.end() - 1, min(line.end, line.start + _BYLINE_ZONE))
+    zone_end = lower.start() if lower else min(line.end, line.start + _BYLINE_ZONE)
+    if any(line.start <= point < zone_end for point in points):
+        return None
+    chosen = None
+    for owner in sorted(uncut):
+        token = tokens[owner]
+        if token.start() >= zone_end:
+            break
+        if token.end() - token.start() <= _LONGEST_CAMEL_CASE_NAME and (
+            token.group().lower() in _CAMEL_CASE_NAMES
+        ):
+            continue
+        chunk_start = token.start()
+        for cut in uncut[owner]:  # in order; a chunk runs from the previous capital to this
+            if cut - chunk_start >= _BYLINE_CHUNK:
+                chosen = cut
+            chunk_start = cut
+    if chosen is None:
+        return None
+    rest = text[chosen : min(line.end, chosen + 200)].split()
+    return chosen if len(rest) >= _BYLINE_REST_WORDS else None
 
 
 def _is_abbreviation(text: str, line: Span, gap_start: int) -> bool:

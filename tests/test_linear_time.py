@@ -50,6 +50,15 @@ def test_glue_search_reads_each_character_a_bounded_number_of_times() -> None:
     assert CountingText.copied <= 2 * len(text)
 
 
+def test_a_glued_run_after_a_byline_word_is_read_a_bounded_number_of_times() -> None:
+    """The byline cut (a line opening with "By") looks at the tokens near the line's start
+    only, and at each candidate of those once."""
+    for text in (CountingText("By " + "fooBar" * 5_000), CountingText("By Foo" + "BarFoo" * 5_000)):
+        CountingText.copied = 0
+        pieces_of(text)
+        assert CountingText.copied <= 2 * len(text)
+
+
 def quadratic_glue_cut(text: str, token: re.Match[str], cuts: list[int]) -> int | None:
     """The glue choice as it was first written: every candidate reads to the token's end."""
     if token.group().lower() in paragraphs._CAMEL_CASE_NAMES:

@@ -6,11 +6,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from declutter.paragraphs import Span, edge_pieces, split_lines, split_pieces
+from declutter.paragraphs import Span, cut_lines, edge_pieces, split_lines, split_pieces
 
 
 def texts(source: str, spans: list[Span]) -> list[str]:
     return [source[s.start : s.end] for s in spans]
+
+
+def pieces_of_text(source: str) -> list[str]:
+    """The pieces of a one-line text as :func:`cut_lines` finds them (the path ``clean``
+    takes: one scan of the whole text)."""
+    line = split_lines(source)[0]
+    return texts(source, cut_lines(source, [line]).get(0, [line]))
 
 
 def test_lines_are_stripped_and_blank_lines_skipped() -> None:
@@ -28,6 +35,42 @@ def test_brand_byline_glued_to_the_next_sentence_is_cut_at_the_join() -> None:
     source = "By AcmeDataIn May this year, the regulator said it would act."
     pieces = texts(source, split_pieces(source, split_lines(source)[0]))
     assert pieces == ["By AcmeData", "In May this year, the regulator said it would act."]
+
+
+@pytest.mark.parametrize(
+    ("source", "byline"),
+    [
+        ("By AcmeDataVolkswagen's first electric car sold 40,000 units, it said.", "By AcmeData"),
+        ("Powered by GridMetrics AnalyticsSiemens Energy booked orders worth 12 billion euros.",
+         "Powered by GridMetrics Analytics"),
+        ("By Portlytics Research TeamShipping rates fell for a fourth week on Monday.",
+         "By Portlytics Research Team"),
+        ("Präsentiert von DatenwerkSiemens Energy hat Aufträge über 12 Milliarden Euro erhalten.",
+         "Präsentiert von Datenwerk"),
+    ],
+)  # fmt: skip
+def test_a_glued_byline_is_cut_whatever_word_the_paragraph_opens_with(
+    source: str, byline: str
+) -> None:
+    pieces = texts(source, split_pieces(source, split_lines(source)[0]))
+    assert pieces == [byline, source[len(byline) :]]
+    assert pieces_of_text(source) == pieces  # the whole-text scan cuts the same
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "By McDonald's own count, sales rose 4% in the quarter to March.",  # Mc|Donald
+        "By LinkedIn's own figures, hiring rose 4% in the quarter to March.",
+        "By YouTube's count, views rose 40% in the year to March.",  # You: a short chunk
+        "By AcmeDataGroup Research",  # no paragraph after it
+        "Shares of AcmeDataVolkswagen rose after the deal was announced on Monday.",  # no byline
+        "By then the council had agreed to fund the new tram line to the airport.",
+    ],
+)
+def test_camel_case_names_in_a_line_that_opens_like_a_byline_are_not_cut(source: str) -> None:
+    assert len(split_pieces(source, split_lines(source)[0])) == 1
+    assert pieces_of_text(source) == [source]
 
 
 def test_camel_case_names_are_not_cut() -> None:
