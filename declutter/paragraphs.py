@@ -207,39 +207,45 @@ def _chosen_glue_points(text: str, line: Span, candidates: list[int]) -> list[in
             points.append(cut)
         else:
             uncut[owner] = cuts
-    byline = _byline_end(text, line, tokens, uncut, points)
-    if byline is not None:
-        points.append(byline)
+    points.extend(_byline_ends(text, line, tokens, uncut, points))
     return sorted(points)
 
 
-def _byline_end(
+def _byline_ends(
     text: str,
     line: Span,
     tokens: list[re.Match[str]],
     uncut: dict[int, list[int]],
     points: list[int],
-) -> int | None:
-    """Where a byline glued to a paragraph ends, when no sentence-starter word shows it.
+) -> list[int]:
+    """Where a byline glued to a paragraph may end, when no sentence-starter word shows it.
 
     Only in a line that opens with a byline word (:data:`_BYLINE_OPENING`). A byline is
     that word and a few capitalised words ("Powered by GridMetrics Analytics"); the
-    paragraph glued to it opens with any word and soon goes on in lower case. So the cut is
-    in the last camel-case token before the line's first lower-case word (and within
-    :data:`_BYLINE_ZONE` characters), at its last capital after a chunk of
-    :data:`_BYLINE_CHUNK` or more letters ("AcmeData|Volkswagen's", not "Mc|Donald's"),
-    with a paragraph's worth of words after it. Nothing is cut when a sentence-starter
-    cut already lies in that stretch. The pieces are then scored like any other: the cut
-    only lets the model judge the byline apart from the paragraph.
+    paragraph glued to it opens with any word and soon goes on in lower case. So the cuts
+    are in the last camel-case token before the line's first lower-case word (and within
+    :data:`_BYLINE_ZONE` characters), at each of its capitals after a chunk of
+    :data:`_BYLINE_CHUNK` or more letters ("Acme|Data|Volkswagen's", not "Mc|Donald's"),
+    with a paragraph's worth of words after the last. Nothing is cut when a
+    sentence-starter cut already lies in that stretch.
+
+    Every such capital, not only the last: the brand may be camel-cased ("AcmeData") and
+    so may the paragraph's first word ("ArcelorMittal"), and only the model can tell which
+    chunk belongs to which. Cut at the last capital alone, "By SteelSight
+    AnalyticsArcelor|Mittal idled..." lost "Arcelor" with the byline; cut at each, the
+    leading pieces that score as inserts go and "Arcelor" (0.50) stays with its paragraph.
+    The price is that a brand's inner chunk that scores low stays too ("By Port" removed,
+    "PulseHamburg's container terminals..." kept): an insert left in, never article text
+    taken out.
     """
     opening = _BYLINE_OPENING.match(text, line.start, line.end) if uncut else None
     if opening is None:
-        return None
+        return []
     lower = _LOWER_WORD.search(text, opening.end() - 1, min(line.end, line.start + _BYLINE_ZONE))
     zone_end = lower.start() if lower else min(line.end, line.start + _BYLINE_ZONE)
     if any(line.start <= point < zone_end for point in points):
-        return None
-    chosen = None
+        return []
+    chosen: list[int] = []
     for owner in sorted(uncut):
         token = tokens[owner]
         if token.start() >= zone_end:
@@ -249,14 +255,16 @@ def _byline_end(
         ):
             continue
         chunk_start = token.start()
+        cuts = []
         for cut in uncut[owner]:  # in order; a chunk runs from the previous capital to this
             if cut - chunk_start >= _BYLINE_CHUNK:
-                chosen = cut
+                cuts.append(cut)
             chunk_start = cut
-    if chosen is None:
-        return None
-    rest = text[chosen : min(line.end, chosen + 200)].split()
-    return chosen if len(rest) >= _BYLINE_REST_WORDS else None
+        chosen = cuts or chosen
+    if not chosen:
+        return []
+    rest = text[chosen[-1] : min(line.end, chosen[-1] + 200)].split()
+    return chosen if len(rest) >= _BYLINE_REST_WORDS else []
 
 
 def _is_abbreviation(text: str, line: Span, gap_start: int) -> bool:

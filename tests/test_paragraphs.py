@@ -53,8 +53,16 @@ def test_a_glued_byline_is_cut_whatever_word_the_paragraph_opens_with(
     source: str, byline: str
 ) -> None:
     pieces = texts(source, split_pieces(source, split_lines(source)[0]))
-    assert pieces == [byline, source[len(byline) :]]
+    assert "".join(pieces[:-1]) == byline and pieces[-1] == source[len(byline) :]
     assert pieces_of_text(source) == pieces  # the whole-text scan cuts the same
+
+
+def test_a_glued_byline_is_cut_at_each_inner_capital_for_the_model_to_judge() -> None:
+    """Brand and paragraph may both be camel-cased: each chunk is a piece of its own."""
+    source = "By SteelSight AnalyticsArcelorMittal idled a blast furnace in Poland on Monday."
+    assert pieces_of_text(source) == [
+        "By SteelSight Analytics", "Arcelor", "Mittal idled a blast furnace in Poland on Monday."
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
