@@ -94,7 +94,7 @@ def _checked_threshold(threshold: Any) -> float | None:
         value = math.inf
     if math.isnan(value) or not 0.0 <= value <= 1.0:
         raise OptionError(
-            f"threshold must be between 0 and 1 (got {threshold:.6g}); lower removes more, "
+            f"threshold must be between 0 and 1 (got {value:.6g}); lower removes more, "
             "higher keeps more, and None uses the model's tuned value"
         )
     return value

@@ -83,7 +83,9 @@ def test_bytes_with_a_wrong_encoding_say_which(data: bytes, encoding, message: s
         decode_text(data, encoding, "a.txt")
 
 
-@pytest.mark.parametrize("threshold", [-0.1, 1.5, math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize(
+    "threshold", [-0.1, 1.5, math.nan, math.inf, -math.inf, 10**400, -(10**400)]
+)
 def test_a_threshold_out_of_range_is_an_option_error(threshold: float) -> None:
     with pytest.raises(OptionError, match="between 0 and 1") as caught:
         declutter.clean(ARTICLE, threshold=threshold)
