@@ -15,6 +15,7 @@ import numpy as np
 
 from .errors import check_text
 from .html import BlockFeatures, blocks_to_text, page_blocks
+from .kind_hints import kind_from_class_words
 from .kinds import CONTENT
 from .model import Model, ModelSource, resolve_model
 from .options import DEFAULT_MAX_CHARS, Options
@@ -228,8 +229,8 @@ def finish_many(
         decided.append((parts, (kinds, removed_units)))
     names = take_kinds([request for _, request in decided])
     results = []
-    for doc, (parts, _), doc_names in zip(docs, decided, names):
-        named = iter(doc_names)
+    for doc, (parts, (_, removed_units)), doc_names in zip(docs, decided, names):
+        named = iter(_with_page_hints(doc, removed_units, doc_names))
         source, build = doc.source, Segment._built
         segments = tuple(
             build(a, b, source[a:b], score, next(named) if removed else CONTENT, removed)
@@ -237,6 +238,17 @@ def finish_many(
         )
         results.append(Cleaned(source, segments, threshold))
     return results
+
+
+def _with_page_hints(doc: Prepared, rows: Sequence[int], names: Sequence[str]) -> list[str]:
+    """The model's kinds of removed units, where the page's class and id words name none
+    other (:mod:`declutter.kind_hints`); plain text has no such words and keeps them all."""
+    out = list(names)
+    for number, row in enumerate(rows):
+        html = doc.units[row].html
+        if html is not None:
+            out[number] = kind_from_class_words(html.class_words) or out[number]
+    return out
 
 
 def clean(

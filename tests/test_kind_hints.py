@@ -1,0 +1,63 @@
+"""A removed page block's class and id words name its kind before the kind model does."""
+
+from __future__ import annotations
+
+import declutter
+from declutter.kind_hints import CLASS_WORD_KINDS, kind_from_class_words
+from declutter.kinds import INSERT_KINDS
+
+ARTICLE = "".join(
+    f"<p>{sentence}</p>"
+    for sentence in (
+        "The regional council approved a plan on Tuesday to rebuild the old harbour wall.",
+        "Work on the first section is due to start in the spring and to last two years.",
+        "Engineers said the wall had been damaged by three winter storms in a row.",
+    )
+)
+
+
+def page(box: str) -> str:
+    return f"<html><body><main><article>{ARTICLE}</article></main>{box}</body></html>"
+
+
+def removed_kinds(markup: str) -> dict[str, str]:
+    return {s.text: s.kind for s in declutter.clean_html(markup).removed}
+
+
+def test_every_hinted_kind_is_an_insert_kind() -> None:
+    assert {kind for kind, _ in CLASS_WORD_KINDS} <= set(INSERT_KINDS)
+
+
+def test_nesting_is_resolved_by_order_not_by_which_word_comes_first() -> None:
+    # a consent dialog's vendor list: "ads" and "advertising" sit beside "cmp" and "consent"
+    assert kind_from_class_words("advertising mol ads cmp settings consent") == "consent"
+    assert kind_from_class_words("share tools recent comments") == "comments"
+    assert kind_from_class_words("nav ad external") is None  # "ad" alone names nothing
+
+
+def test_a_removed_block_in_a_share_bar_is_named_social() -> None:
+    # without the hint the kind model names these three "consent" (shipped model 76b3cdc6)
+    kinds = removed_kinds(
+        page('<ul class="social-share"><li>Facebook</li><li>Twitter</li><li>print</li></ul>')
+    )
+    assert kinds == {"Facebook": "social", "Twitter": "social", "print": "social"}
+
+
+def test_the_hint_names_only_removed_blocks_and_leaves_the_decision_alone() -> None:
+    box = (
+        '<div class="related-stories"><ul><li><a href="/a">Harbour fees to rise</a></li></ul></div>'
+    )
+    with_hint = declutter.clean_html(page(box))
+    plain = declutter.clean_html(page(box.replace("related-stories", "box")))
+    assert [s.removed for s in with_hint.segments] == [s.removed for s in plain.segments]
+    assert {s.text: s.kind for s in with_hint.removed}.get("Harbour fees to rise") == "related"
+    assert all(s.kind == "content" for s in with_hint.segments if not s.removed)
+
+
+def test_plain_text_kinds_come_from_the_model_alone() -> None:
+    from declutter.core import _with_page_hints, prepare, prepare_html
+
+    text = prepare("Share this article\nThe council approved the plan on Tuesday.")
+    assert _with_page_hints(text, [0], ["advert"]) == ["advert"]  # no markup: model's kind
+    html = prepare_html('<div class="share-bar"><p>Share this article</p></div>')
+    assert _with_page_hints(html, [0], ["advert"]) == ["social"]
