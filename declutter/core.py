@@ -241,8 +241,9 @@ def finish_many(
 
 
 def _with_page_hints(doc: Prepared, rows: Sequence[int], names: Sequence[str]) -> list[str]:
-    """The model's kinds of removed units, where the page's class and id words name none
-    other (:mod:`declutter.kind_hints`); plain text has no such words and keeps them all."""
+    """The kinds of the removed units ``rows``: the one a page block's class and id words
+    name (:mod:`declutter.kind_hints`), else the model's (``names``). Plain text has no
+    such words and keeps the model's kinds."""
     out = list(names)
     for number, row in enumerate(rows):
         html = doc.units[row].html
