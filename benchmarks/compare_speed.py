@@ -23,6 +23,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from benchmarks import evalsets
+
 CORPORA = ("dragnet", "cleaneval", "googletrends2017")
 REPO = Path(__file__).resolve().parent.parent
 
@@ -88,13 +90,16 @@ def table(rows: Sequence[tuple[str, int, dict]]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("rev", help="the git revision to compare with (e.g. a commit or a tag)")
-    parser.add_argument("--corpora", type=Path, default=REPO.parent / "shared" / "corpora",
-                        help="folder holding the corpora (default ../shared/corpora)")  # fmt: skip
+    parser.add_argument("--corpora", type=Path, default=None,
+                        help="folder holding the corpora (default: $DECLUTTER_CORPORA or "
+                        "../shared/corpora)")  # fmt: skip
     parser.add_argument("--pages", type=int, default=120, help="dev pages per corpus")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of both sides")
     args = parser.parse_args(argv)
-    if not args.corpora.is_dir():
-        parser.error(f"no corpora folder at {args.corpora}: pass --corpora PATH")
+    try:
+        corpora_root = evalsets.corpora_root(args.corpora)
+    except FileNotFoundError as error:
+        parser.error(str(error))
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         old = Path(folder) / "old"
@@ -104,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for number in range(1, args.rounds + 1):
                 for side, checkout in ((args.rev, old), ("this checkout", REPO)):
                     print(f"round {number}: {side}", file=sys.stderr, flush=True)
-                    rows.append((side, number, time_side(checkout, args.corpora, args.pages)))
+                    rows.append((side, number, time_side(checkout, corpora_root, args.pages)))
         finally:
             subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(old)],
                            check=False)  # fmt: skip

@@ -16,7 +16,7 @@ scikit-learn's own ``predict_proba``).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -304,8 +304,13 @@ def _fit_kinds(
     """The kind model, fit on inserts whose kind is known (our own data, mostly)."""
     if kinds is None:
         return None
-    rows = [i for i in range(len(y)) if y[i] == 1 and kinds[i]]
+    rows = inserts_with_kind(y, kinds)
     return fit_kind_model(X[rows], [str(kinds[i]) for i in rows], random_state)
+
+
+def inserts_with_kind(labels: Iterable[int], kinds: Iterable[str | None]) -> list[int]:
+    """The rows the kind model learns from: inserts whose kind is known."""
+    return [i for i, (label, kind) in enumerate(zip(labels, kinds)) if label == 1 and kind]
 
 
 def fit_kind_model(

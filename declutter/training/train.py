@@ -27,7 +27,13 @@ from ..model import CARD_KEYS_OF_FILE, Model, load_model, save_model
 from ..progress import Steps
 from .bylines import unlabel_corpus_bylines
 from .datasets import Dataset, DataSpecError, end_some_at_their_article, load_dataset
-from .estimator import ParagraphClassifier, UnitFeaturizer, fit_kind_model, kind_arrays
+from .estimator import (
+    ParagraphClassifier,
+    UnitFeaturizer,
+    fit_kind_model,
+    inserts_with_kind,
+    kind_arrays,
+)
 from .metrics import score_decisions
 from .units import LabelledUnits, build_units
 
@@ -319,11 +325,7 @@ def refit_kinds(
         step(f"reading {spec}")
         datasets.append(load_dataset(spec, None))
     labelled = build_units([(d.name, list(d.documents)) for d in datasets])
-    rows = [
-        i
-        for i, (label, kind) in enumerate(zip(labelled.labels, labelled.kinds))
-        if label == 1 and kind
-    ]
+    rows = inserts_with_kind(labelled.labels, labelled.kinds)
     step(f"features for {len(rows)} insert units with a kind")
     units = [labelled.units[i] for i in rows]
     X = UnitFeaturizer(hash_bits=model.scorer.hash_bits).fit(units).transform(units)
