@@ -36,7 +36,7 @@ def test_nesting_is_resolved_by_order_not_by_which_word_comes_first() -> None:
 
 
 def test_a_removed_block_in_a_share_bar_is_named_social() -> None:
-    # without the hint the kind model names these three "consent" (shipped model 76b3cdc6)
+    # without the hint the kind model names these three "consent" (shipped model ddb058cb)
     kinds = removed_kinds(
         page('<ul class="social-share"><li>Facebook</li><li>Twitter</li><li>print</li></ul>')
     )
