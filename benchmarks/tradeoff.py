@@ -7,7 +7,7 @@ and the gate build it) of the dev parts with each model at threshold 1.0 (nothin
 re-thresholds the line scores, and reports, for each model and corpus, boilerplate blocks
 removed at the threshold where content characters kept first reach each target::
 
-    python benchmarks/tradeoff.py models/default /tmp/candidate --corpora ../shared/corpora \\
+    python -m benchmarks.tradeoff models/default /tmp/candidate --corpora ../shared/corpora \\
         --only dragnet,cleaneval,googletrends2017
 
 Also given: the model's own text threshold and what it keeps and removes there, and with

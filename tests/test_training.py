@@ -182,6 +182,26 @@ def test_dataset_weights_give_each_corpus_its_share_even_without_our_own_data() 
     assert alone[:40].sum() == alone[40:].sum() == 0.5 * 45
 
 
+def test_a_corpus_weight_factor_weighs_every_mode_of_that_corpus_and_no_other() -> None:
+    from types import SimpleNamespace
+
+    from declutter.training.datasets import Dataset
+    from declutter.training.train import TrainConfig, dataset_weights
+
+    names = ["own.jsonl"] * 10 + ["corpus:a"] * 4 + ["corpus:a:text:agreed"] * 5 + ["corpus:b"] * 2
+    datasets = [Dataset("own.jsonl", (), "0", is_corpus=False)] + [
+        Dataset(n, (), "0", is_corpus=True) for n in ("corpus:a", "corpus:a:text:agreed", "corpus:b")
+    ]
+    labelled = SimpleNamespace(datasets=names, labels=[0] * len(names))
+    config = TrainConfig(corpus_weight=0.5, corpus_weight_factors={"a": 3.0, "c": 9.0})
+    weights = dataset_weights(labelled, datasets, config)
+    assert weights[:10].sum() == 10  # our own data is untouched
+    assert weights[10:14].sum() == weights[14:19].sum() == 3 * 0.5 * 10  # pages and text of a
+    assert weights[19:].sum() == 0.5 * 10  # b has no factor; c names no dataset here
+    with pytest.raises(ValueError, match="positive"):
+        TrainConfig(corpus_weight_factors={"a": 0.0})
+
+
 def test_our_own_inserts_weigh_more_and_the_corpora_keep_their_share() -> None:
     from types import SimpleNamespace
 

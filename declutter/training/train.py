@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -59,6 +59,15 @@ class TrainConfig:
     n_folds: int = 5
     #: Each corpus together weighs this much relative to our own data (which weighs 1).
     corpus_weight: float = 0.5
+    #: ... times this factor for the corpora named here (``corpus:NAME`` specs, every mode
+    #: of NAME: pages, text, agreement labels). trafilatura_eval labels only a few snippets
+    #: a page, so at an equal weight the candidates since m16 kept less of its content
+    #: than the quality gate's floors ask (text content recall 0.988-0.992 against 0.994);
+    #: weighed x3 (m28) it passed, and scrapinghub_aeb x2 as well (m29) brought every
+    #: gate floor within 0.0003 (docs/experiments.md section 8).
+    corpus_weight_factors: dict[str, float] = field(
+        default_factory=lambda: {"trafilatura_eval": 3.0, "scrapinghub_aeb": 2.5}
+    )
     #: Each insert paragraph of our own data weighs this much (content weighs 1). Our own
     #: data is where the in-article inserts are (ad markers, newsletter pitches, glued
     #: bylines); fit mostly on the corpora, whose inserts are navigation and footers, a
@@ -82,8 +91,11 @@ class TrainConfig:
     #: threshold came out at 0.985 and the model kept 0.999 of the unseen corpora's content
     #: characters and removed 0.08 of their boilerplate; at 0.98 it came out at 0.91, where
     #: the model keeps 0.989 and removes 0.26: dev parts of dragnet, cleaneval and
-    #: googletrends2017, docs/experiments.md section 6.)
-    target_content_recall: float = 0.98
+    #: googletrends2017, docs/experiments.md section 6. 0.98 until 2026-12-04: with the
+    #: corpus weight factors the text threshold came out at 0.92, where trafilatura_eval's
+    #: dev text loses more than its gate floor allows; 0.982 puts it at 0.93, where every
+    #: floor holds: a target chosen on the dev gate, docs/experiments.md section 9.)
+    target_content_recall: float = 0.982
     #: ... on each public corpus's plain text ...
     target_corpus_content_recall: float = 0.985
     #: ... and on each public corpus's pages, whose labels are the noisiest (gold text that
@@ -91,11 +103,17 @@ class TrainConfig:
     #: out at 0.975-0.985, where m13 (0.98) scored page F1 0.741 on dragnet's dev pages
     #: against the shipped model's 0.777; 0.975 puts it at 0.92, where page F1 rose but
     #: the unseen corpora's page content recall fell by about a point (docs/experiments.md
-    #: section 6): not settled.
-    target_corpus_page_content_recall: float = 0.975
+    #: section 6). 0.966 since 2026-12-04: with the corpus weight factors 0.975 put it at
+    #: 0.955, where trafilatura_eval's dev page F1 is under its gate floor; at 0.966 it comes
+    #: out near 0.90, and every page floor held from 0.895 to 0.91 (a target chosen on the
+    #: dev gate, docs/experiments.md section 9). postlight_fixtures' gold, the site's own
+    #: content selectors, binds it: its pages keep the least content out of fold.
+    target_corpus_page_content_recall: float = 0.966
     #: Treat the public corpora's datelines and bylines as unknown, as our own guide does:
-    #: the corpora label them in opposite ways (:mod:`declutter.training.bylines`).
-    corpus_bylines_unknown: bool = True
+    #: the corpora label them in opposite ways (:mod:`declutter.training.bylines`). Off
+    #: since m26: taken as each corpus labels them, 3 gate floors failed instead of 8 and
+    #: dragnet's dev page F1 rose 0.777 -> 0.810 (docs/experiments.md section 8).
+    corpus_bylines_unknown: bool = False
     #: Share of each corpus's documents cut after their last content block for training
     #: (:func:`declutter.training.datasets.end_some_at_their_article`). Every corpus
     #: document ends with boilerplate, and the context pass learnt that a document's last
@@ -114,6 +132,11 @@ class TrainConfig:
     #: section 7). The context pass then takes about 3 minutes longer.
     page_context: bool = True
 
+    def __post_init__(self) -> None:
+        bad = {k: v for k, v in self.corpus_weight_factors.items() if not v > 0}
+        if bad:
+            raise ValueError(f"corpus_weight_factors must be positive numbers, got {bad}")
+
     def classifier(self) -> ParagraphClassifier:
         """An unfitted classifier with this configuration's values for its parameters."""
         estimator = ParagraphClassifier()
@@ -131,6 +154,8 @@ def dataset_weights(
     """Per-unit weights so that each dataset counts as a whole, not by its number of units.
 
     Our own data is where the insert patterns are; a large corpus would otherwise drown it.
+    Each corpus weighs ``config.corpus_weight`` times our own data's units, times its factor
+    in ``config.corpus_weight_factors`` if it has one (shared by all its modes' datasets).
     The insert paragraphs of our own plain-text documents weigh ``own_insert_weight``
     (default ``config.own_insert_weight``) each on top of that. Our own pages are not
     weighed up: they are mostly inserts already (2,856 insert blocks to 1,110 content),
@@ -150,10 +175,16 @@ def dataset_weights(
     for name in corpus_names:
         rows = names == name
         if rows.any():
-            weights[rows] = config.corpus_weight * own_total / rows.sum()
+            factor = config.corpus_weight_factors.get(corpus_of(name), 1.0)
+            weights[rows] = factor * config.corpus_weight * own_total / rows.sum()
     own_text = np.isin(names, list(own_text_names))
     weights[own_text & (np.asarray(labelled.labels) == 1)] *= own_insert_weight
     return weights
+
+
+def corpus_of(dataset_name: str) -> str:
+    """The corpus a dataset comes from: ``corpus:NAME[:MODE...]`` -> ``NAME``."""
+    return dataset_name.split(":")[1] if dataset_name.startswith("corpus:") else ""
 
 
 def _content_recall(scores: np.ndarray, labels: np.ndarray, chars: np.ndarray, t: float) -> float:
