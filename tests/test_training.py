@@ -17,7 +17,9 @@ from declutter.training.train import TrainConfig, train
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DOCUMENTS = ROOT / "training_data" / "test.jsonl"
 #: A small, fast configuration: what these tests check does not depend on the model's size.
-FAST = TrainConfig(n_folds=3, hash_bits=14, context_members=2)
+#: own_bare_pages off: with it a page context pass is fitted too, which costs the suite time;
+#: :func:`test_our_text_as_bare_pages_trains_as_clean_html_sees_such_a_page` covers it.
+FAST = TrainConfig(n_folds=3, hash_bits=14, context_members=2, own_bare_pages=False)
 
 TEXT = (
     "The city council voted on Tuesday to extend the tram line to the airport.\n"
@@ -288,6 +290,59 @@ def test_about_half_of_a_corpus_ends_at_its_article_for_training_and_our_own_dat
     assert end_some_at_their_article(corpus, 0.0) == corpus
     own = Dataset("own.jsonl", docs, "0", is_corpus=False)
     assert end_some_at_their_article(own, 1.0) == own
+
+
+def test_our_text_as_bare_pages_trains_as_clean_html_sees_such_a_page() -> None:
+    from html import escape
+
+    from declutter.core import prepare_html
+    from declutter.training.data import LabelledDocument, LabelledParagraph
+    from declutter.training.datasets import Dataset, as_bare_pages
+    from declutter.training.units import LabelledUnits, document_units
+
+    doc = LabelledDocument(
+        id="d", source="s.example", separator="\n",
+        paragraphs=(
+            LabelledParagraph("Port fees <held> & frozen", "content"),
+            LabelledParagraph("By AcmeData", "insert", "lead_gen"),
+            LabelledParagraph("In May the port said it would wait.", "content", join=""),
+            LabelledParagraph("Sign up for our newsletter", "insert", "newsletter"),
+        ),
+    )  # fmt: skip
+    own = Dataset("own.jsonl", (doc,), "0", is_corpus=False)
+    (page,) = (bare := as_bare_pages(own)).documents
+    assert bare.name == "own.jsonl:bare-pages" and not bare.tuned and not bare.is_corpus
+    assert page.is_page and [p.text for p in page.paragraphs] == [p.text for p in doc.paragraphs]
+    assert page.paragraphs[1].html == page.paragraphs[2].html  # one block, glued
+    markup = "".join(f"<p>{escape(line)}</p>" for line in doc.render()[0].split("\n"))
+    units = LabelledUnits()
+    document_units(page, 0, bare.name, units)
+    trained = [(u.text, u.html) for u in units.units if not u.piece]
+    scored = [(u.text, u.html) for u in prepare_html(markup).units if not u.piece]
+    assert trained == scored and len(trained) == 3
+
+
+def test_the_thresholds_answer_only_to_the_datasets_that_are_tuned() -> None:
+    """Derived training data (our text as bare pages) does not move the page threshold."""
+    import numpy as np
+
+    from declutter.html import BlockFeatures
+    from declutter.training.data import LabelledDocument, LabelledParagraph
+    from declutter.training.datasets import Dataset
+    from declutter.training.train import TrainConfig, _tune, _UnitArrays
+
+    page = LabelledDocument(
+        id="p", source="s", separator="\n",
+        paragraphs=(LabelledParagraph("x", "content", html=BlockFeatures(tag="p")),),
+    )  # fmt: skip
+    tuned = Dataset("pages.jsonl", (page,), "0", is_corpus=False)
+    derived = Dataset("own.jsonl:bare-pages", (page,), "0", is_corpus=False, tuned=False)
+    names = np.array(["pages.jsonl"] * 2 + ["own.jsonl:bare-pages"] * 2)
+    arrays = _UnitArrays(np.zeros(4, int), np.zeros(4, bool), np.full(4, 10), names)
+    oof = np.array([0.1, 0.2, 0.97, 0.98])  # the derived data's content scores high
+    config = TrainConfig(target_content_recall=1.0)
+    assert _tune(arrays, oof, [tuned, derived], config)[1] == 0.205
+    assert _tune(arrays, oof, [tuned, replace(derived, tuned=True)], config)[1] == 0.985
 
 
 def test_a_separate_page_context_is_fitted_on_page_blocks_only_and_reproducibly(
