@@ -287,9 +287,7 @@ def _past_brand_tails(text: str, token_start: int, cuts: list[int]) -> int:
     def is_tail(start: int, end: int) -> bool:
         return text[start:end].lower() in _BRAND_TAILS
 
-    if not is_tail(cuts[0], cuts[1] if len(cuts) > 1 else cuts[0]) or is_tail(
-        token_start, cuts[0]
-    ):
+    if not is_tail(cuts[0], cuts[1] if len(cuts) > 1 else cuts[0]) or is_tail(token_start, cuts[0]):
         return 0
     index = 0
     while index + 1 < len(cuts) and is_tail(cuts[index], cuts[index + 1]):

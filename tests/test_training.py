@@ -192,7 +192,8 @@ def test_a_corpus_weight_factor_weighs_every_mode_of_that_corpus_and_no_other() 
 
     names = ["own.jsonl"] * 10 + ["corpus:a"] * 4 + ["corpus:a:text:agreed"] * 5 + ["corpus:b"] * 2
     datasets = [Dataset("own.jsonl", (), "0", is_corpus=False)] + [
-        Dataset(n, (), "0", is_corpus=True) for n in ("corpus:a", "corpus:a:text:agreed", "corpus:b")
+        Dataset(n, (), "0", is_corpus=True)
+        for n in ("corpus:a", "corpus:a:text:agreed", "corpus:b")
     ]
     labelled = SimpleNamespace(datasets=names, labels=[0] * len(names))
     config = TrainConfig(corpus_weight=0.5, corpus_weight_factors={"a": 3.0, "c": 9.0})

@@ -242,9 +242,11 @@ def as_bare_pages(dataset: Dataset) -> Dataset:
     for doc in dataset.documents:
         text, spans = doc.render()
         lines = split_lines(text)
-        markup = "<html><body>" + "".join(
-            f"<p>{escape(text[line.start : line.end])}</p>" for line in lines
-        ) + "</body></html>"
+        markup = (
+            "<html><body>"
+            + "".join(f"<p>{escape(text[line.start : line.end])}</p>" for line in lines)
+            + "</body></html>"
+        )
         blocks = page_blocks(markup)
         if len(blocks) != len(lines):
             continue
@@ -260,4 +262,3 @@ def as_bare_pages(dataset: Dataset) -> Dataset:
     return Dataset(
         dataset.name + BARE_PAGES_SUFFIX, tuple(documents), dataset.sha256, False, tuned=False
     )
-
