@@ -255,7 +255,7 @@ def _byline_ends(
     zone_end = lower.start() if lower else min(line.end, line.start + _BYLINE_ZONE)
     if any(line.start <= point < zone_end for point in points):
         return []
-    chosen: list[int] = []
+    chosen: int | None = None  # the one cut: in the last token that has any
     for owner in sorted(uncut):
         token = tokens[owner]
         if token.start() >= zone_end:
@@ -271,11 +271,11 @@ def _byline_ends(
                 cuts.append(cut)
             chunk_start = cut
         if cuts:
-            chosen = [cuts[_past_brand_tails(text, token.start(), cuts)]]
-    if not chosen:
+            chosen = cuts[_past_brand_tails(text, token.start(), cuts)]
+    if chosen is None:
         return []
-    rest = text[chosen[-1] : min(line.end, chosen[-1] + 200)].split()
-    return chosen if len(rest) >= _BYLINE_REST_WORDS else []
+    rest = text[chosen : min(line.end, chosen + 200)].split()
+    return [chosen] if len(rest) >= _BYLINE_REST_WORDS else []
 
 
 def _past_brand_tails(text: str, token_start: int, cuts: list[int]) -> int:
@@ -287,7 +287,7 @@ def _past_brand_tails(text: str, token_start: int, cuts: list[int]) -> int:
     def is_tail(start: int, end: int) -> bool:
         return text[start:end].lower() in _BRAND_TAILS
 
-    if not is_tail(cuts[0], cuts[1] if len(cuts) > 1 else cuts[0]) or is_tail(token_start, cuts[0]):
+    if len(cuts) < 2 or not is_tail(cuts[0], cuts[1]) or is_tail(token_start, cuts[0]):
         return 0
     index = 0
     while index + 1 < len(cuts) and is_tail(cuts[index], cuts[index + 1]):

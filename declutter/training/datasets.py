@@ -115,6 +115,14 @@ def parse_corpus_spec(name: str) -> CorpusSpec:
     return CorpusSpec(corpus, text, split, agreed)
 
 
+def corpus_of(dataset_name: str) -> str:
+    """The corpus a dataset comes from (``corpus:NAME[:MODE...]`` -> ``NAME``), or ``""``
+    for data of our own."""
+    if not dataset_name.startswith(CORPUS_PREFIX):
+        return ""
+    return dataset_name[len(CORPUS_PREFIX) :].split(":")[0]
+
+
 def _load_corpus(name: str, corpora_root: str | Path | None) -> Dataset:
     from . import corpora
 

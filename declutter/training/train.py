@@ -27,9 +27,11 @@ from ..model import CARD_KEYS_OF_FILE, Model, load_model, save_model
 from ..progress import Steps
 from .bylines import unlabel_corpus_bylines
 from .datasets import (
+    CORPUS_PREFIX,
     Dataset,
     DataSpecError,
     as_bare_pages,
+    corpus_of,
     end_some_at_their_article,
     load_dataset,
 )
@@ -177,7 +179,7 @@ def dataset_weights(
     if own_insert_weight is None:
         own_insert_weight = config.own_insert_weight
     corpus_names = {d.name for d in datasets if d.is_corpus}
-    own_text_names = {d.name for d in datasets if not d.is_corpus and not _is_html(d)}
+    own_text_names = {d.name for d in datasets if _is_own_text(d)}
     names = np.asarray(labelled.datasets)
     weights = np.ones(len(names))
     own = ~np.isin(names, list(corpus_names))
@@ -192,11 +194,6 @@ def dataset_weights(
     own_text = np.isin(names, list(own_text_names))
     weights[own_text & (np.asarray(labelled.labels) == 1)] *= own_insert_weight
     return weights
-
-
-def corpus_of(dataset_name: str) -> str:
-    """The corpus a dataset comes from: ``corpus:NAME[:MODE...]`` -> ``NAME``."""
-    return dataset_name.split(":")[1] if dataset_name.startswith("corpus:") else ""
 
 
 def _content_recall(scores: np.ndarray, labels: np.ndarray, chars: np.ndarray, t: float) -> float:
@@ -292,8 +289,7 @@ def train(
         dataset = load_dataset(spec, corpora_root)
         datasets.append(end_some_at_their_article(dataset, config.corpus_article_endings))
     if config.own_bare_pages:
-        own_text = [d for d in datasets if not d.is_corpus and not _is_html(d)]
-        for dataset in own_text:
+        for dataset in [d for d in datasets if _is_own_text(d)]:
             step(f"{dataset.name} as bare <p> pages")
             datasets.append(as_bare_pages(dataset))
     labelled = build_units([(d.name, list(d.documents)) for d in datasets])
@@ -360,7 +356,7 @@ def refit_kinds(
     """
     config = config or TrainConfig()
     step = Steps(verbose)
-    corpus_specs = [spec for spec in specs if str(spec).startswith("corpus:")]
+    corpus_specs = [spec for spec in specs if str(spec).startswith(CORPUS_PREFIX)]
     if corpus_specs:
         raise DataSpecError(
             f"{corpus_specs[0]} has no kinds (the corpora label inserts, not their kinds): refit "
@@ -422,6 +418,11 @@ def forget_corpus_kinds(labelled: LabelledUnits, corpora: set[str]) -> int:
 def _is_html(dataset: Dataset) -> bool:
     """Whether a dataset's documents come with HTML features (pages, as clean_html sees them)."""
     return bool(dataset.documents) and all(doc.is_page for doc in dataset.documents)
+
+
+def _is_own_text(dataset: Dataset) -> bool:
+    """Whether a dataset is our own plain text: where the in-article inserts are."""
+    return not dataset.is_corpus and not _is_html(dataset)
 
 
 class _UnitArrays(NamedTuple):
