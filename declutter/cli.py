@@ -226,7 +226,12 @@ def command_train(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     model = train(
-        args.data, args.output, corpora_root=args.corpora, config=config, verbose=not args.quiet
+        args.data,
+        args.output,
+        corpora_root=args.corpora,
+        config=config,
+        verbose=not args.quiet,
+        n_jobs=args.jobs,
     )
     scores = model.card["cross_validation"]["scores"]["all"]
     print(
@@ -433,6 +438,13 @@ def _add_train(commands: Any) -> None:
         "../shared/corpora)",
     )
     train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    train.add_argument(
+        "--jobs",
+        type=int,
+        default=-1,
+        help="processes that label pages by agreement and fit the cross-validation folds "
+        "(default -1: one per core); the model does not depend on it",
+    )
     train.add_argument(
         "--refit-kinds",
         metavar="MODEL",

@@ -55,7 +55,7 @@ class Options:
         object.__setattr__(self, "threshold", _checked_threshold(self.threshold))
         _check_positive("max_chars", self.max_chars, "characters, or None for no limit")
         _check_positive("batch_size (--batch-size)", self.batch_size, "documents per call")
-        _check_jobs(self.n_jobs)
+        check_jobs(self.n_jobs)
 
     def threshold_for(self, model: Any, *, html: bool) -> float:
         """The threshold to apply: the one given, else the model's for text or for pages."""
@@ -107,7 +107,8 @@ def _check_positive(name: str, value: Any, meaning: str) -> None:
         raise OptionError(f"{name} must be a positive whole number of {meaning}, not {value!r}")
 
 
-def _check_jobs(n_jobs: Any) -> None:
+def check_jobs(n_jobs: Any) -> None:
+    """Raise :class:`OptionError` unless ``n_jobs`` is 1, a sane number of workers, or -1."""
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
         raise OptionError(
             f"n_jobs (--jobs) must be 1 (this process), N worker processes, or -1 (one per core), "

@@ -189,6 +189,7 @@ def test_a_bad_jsonl_line_is_an_error_entry_or_stops_the_run(
         (["clean", "nothing-here-*.txt", "--jsonl"], "no files match"),
         (["clean", "missing.txt", "other.txt"], "missing.txt: no such file"),
         (["clean", "--jobs", "0", "a", "b"], "--jobs"),
+        (["train", "--jobs", "0", "data.jsonl", "-o", "m"], "--jobs"),  # before reading data
     ],
 )
 def test_usage_errors_exit_2_with_a_message(argv, message, capsys, monkeypatch, tmp_path) -> None:

@@ -42,8 +42,10 @@ def small_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def two_models(small_data: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     first = tmp_path_factory.mktemp("first")
     second = tmp_path_factory.mktemp("second")
-    train([str(small_data)], first, config=FAST, verbose=False)
-    train([str(small_data)], second, config=FAST, verbose=False)
+    # one in this process, one with the folds fit by two worker processes: the number of
+    # processes must not change the model
+    train([str(small_data)], first, config=FAST, verbose=False, n_jobs=1)
+    train([str(small_data)], second, config=FAST, verbose=False, n_jobs=2)
     return first, second
 
 
@@ -203,6 +205,24 @@ def test_a_corpus_weight_factor_weighs_every_mode_of_that_corpus_and_no_other() 
     assert weights[19:].sum() == 0.5 * 10  # b has no factor; c names no dataset here
     with pytest.raises(ValueError, match="positive"):
         TrainConfig(corpus_weight_factors={"a": 0.0})
+
+
+def test_derived_training_data_does_not_change_the_unit_a_corpus_is_weighed_in() -> None:
+    """Our text again as bare pages is more units of ours, not more of our data: counted,
+    it doubled every corpus's weight against our own text's inserts (m33 against m35)."""
+    from types import SimpleNamespace
+
+    from declutter.training.datasets import Dataset
+    from declutter.training.train import TrainConfig, dataset_weights
+
+    own = Dataset("own.jsonl", (), "0", is_corpus=False)
+    bare = Dataset("own.jsonl:bare-pages", (), "0", is_corpus=False, tuned=False)
+    corpus = Dataset("corpus:a", (), "0", is_corpus=True)
+    names = ["own.jsonl"] * 10 + ["own.jsonl:bare-pages"] * 10 + ["corpus:a"] * 4
+    labelled = SimpleNamespace(datasets=names, labels=[0] * len(names))
+    weights = dataset_weights(labelled, [own, bare, corpus], TrainConfig(corpus_weight=0.5))
+    assert weights[20:].sum() == 0.5 * 10  # half of our 10 written units, not of 20
+    assert list(weights[:20]) == [1.0] * 20
 
 
 def test_our_own_inserts_weigh_more_and_the_corpora_keep_their_share() -> None:

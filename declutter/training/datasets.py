@@ -66,10 +66,16 @@ def _jsonl_files(path: Path) -> list[Path]:
     return [path]
 
 
-def load_dataset(spec: str, corpora_root: str | Path | None = None) -> Dataset:
-    """Read one data spec (see the module docstring) into a :class:`Dataset`."""
+def load_dataset(
+    spec: str, corpora_root: str | Path | None = None, n_jobs: int | None = 1
+) -> Dataset:
+    """Read one data spec (see the module docstring) into a :class:`Dataset`.
+
+    ``n_jobs`` processes label a corpus's pages by agreement (``:agreed``: three extractors
+    run on every page, 100 s of a retrain on one core); the labels do not depend on it.
+    """
     if spec.startswith(CORPUS_PREFIX):
-        return _load_corpus(spec[len(CORPUS_PREFIX) :], corpora_root)
+        return _load_corpus(spec[len(CORPUS_PREFIX) :], corpora_root, n_jobs)
     files = _jsonl_files(Path(spec))
     docs = tuple(doc for f in files for doc in read_jsonl(f))
     digest = hashlib.sha256("".join(file_sha256(f) for f in files).encode()).hexdigest()
@@ -123,7 +129,7 @@ def corpus_of(dataset_name: str) -> str:
     return dataset_name[len(CORPUS_PREFIX) :].split(":")[0]
 
 
-def _load_corpus(name: str, corpora_root: str | Path | None) -> Dataset:
+def _load_corpus(name: str, corpora_root: str | Path | None, n_jobs: int | None) -> Dataset:
     from . import corpora
 
     spec = parse_corpus_spec(name)
@@ -134,7 +140,8 @@ def _load_corpus(name: str, corpora_root: str | Path | None) -> Dataset:
             "DECLUTTER_CORPORA to the folder that holds the corpora"
         )
     files = _corpus_files(root, spec.corpus)
-    pages = _labelled_pages(spec.corpus, root.resolve(), spec.split, spec.agreed, files)
+    n_jobs = n_jobs if spec.agreed else 1
+    pages = _labelled_pages(spec.corpus, root.resolve(), spec.split, spec.agreed, files, n_jobs)
     if spec.text:
         windows = (corpora.article_window(doc, TEXT_WINDOW) for doc in pages)
         docs = tuple(as_plain_text(doc) for doc in windows if doc is not None)
@@ -145,7 +152,12 @@ def _load_corpus(name: str, corpora_root: str | Path | None) -> Dataset:
 
 @lru_cache(maxsize=2)
 def _labelled_pages(
-    corpus: str, root: Path, split: str, agreed: bool, files: tuple[tuple[str, str], ...]
+    corpus: str,
+    root: Path,
+    split: str,
+    agreed: bool,
+    files: tuple[tuple[str, str], ...],
+    n_jobs: int | None,
 ) -> tuple[LabelledDocument, ...]:
     """A corpus part's labelled pages, kept for the next spec: a training command names
     ``corpus:NAME`` and ``corpus:NAME:text`` together, and both start from the same pages
@@ -153,7 +165,7 @@ def _labelled_pages(
     hashes) is part of the key so that a corpus changed on disk is read again."""
     from . import corpora
 
-    return tuple(corpora.load_corpus(corpus, root, split=split, agreed=agreed))
+    return tuple(corpora.load_corpus(corpus, root, split=split, agreed=agreed, n_jobs=n_jobs or 1))
 
 
 def _corpus_files(root: Path, corpus: str) -> tuple[tuple[str, str], ...]:
