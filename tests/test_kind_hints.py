@@ -20,8 +20,14 @@ def page(box: str) -> str:
     return f"<html><body><main><article>{ARTICLE}</article></main>{box}</body></html>"
 
 
+#: What these tests check is the name a removed block gets, not whether it is removed; on
+#: such a small page the shipped model ab158e6a keeps a lone "print" of a share bar (0.69)
+#: and a lone related link (0.65) at its own threshold (0.895), so they remove at 0.5.
+THRESHOLD = 0.5
+
+
 def removed_kinds(markup: str) -> dict[str, str]:
-    return {s.text: s.kind for s in declutter.clean_html(markup).removed}
+    return {s.text: s.kind for s in declutter.clean_html(markup, threshold=THRESHOLD).removed}
 
 
 def test_every_hinted_kind_is_an_insert_kind() -> None:
@@ -36,7 +42,7 @@ def test_nesting_is_resolved_by_order_not_by_which_word_comes_first() -> None:
 
 
 def test_a_removed_block_in_a_share_bar_is_named_social() -> None:
-    # without the hint the kind model names these three "consent" (shipped model ddb058cb)
+    # without the hint the kind model named these three "consent" (model ddb058cb)
     kinds = removed_kinds(
         page('<ul class="social-share"><li>Facebook</li><li>Twitter</li><li>print</li></ul>')
     )
@@ -47,8 +53,8 @@ def test_the_hint_names_only_removed_blocks_and_leaves_the_decision_alone() -> N
     box = (
         '<div class="related-stories"><ul><li><a href="/a">Harbour fees to rise</a></li></ul></div>'
     )
-    with_hint = declutter.clean_html(page(box))
-    plain = declutter.clean_html(page(box.replace("related-stories", "box")))
+    with_hint = declutter.clean_html(page(box), threshold=THRESHOLD)
+    plain = declutter.clean_html(page(box.replace("related-stories", "box")), threshold=THRESHOLD)
     assert [s.removed for s in with_hint.segments] == [s.removed for s in plain.segments]
     assert {s.text: s.kind for s in with_hint.removed}.get("Harbour fees to rise") == "related"
     assert all(s.kind == "content" for s in with_hint.segments if not s.removed)
