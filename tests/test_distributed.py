@@ -215,6 +215,8 @@ def test_spark_pandas_udf_matches_clean() -> None:
         SparkSession.builder.master("local[2]")
         .appName("declutter-test")
         .config("spark.ui.enabled", "false")
+        # orderBy shuffles: 200 partitions by default, each a task for a handful of rows
+        .config("spark.sql.shuffle.partitions", "2")
         .getOrCreate()
     )
     try:
