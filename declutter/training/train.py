@@ -192,7 +192,7 @@ def dataset_weights(
     # the unit of weight: our own data's size as written, or (without any) all units', so
     # that the regularisation strength means the same whatever the mix of data. Data derived
     # for training only (our text again as bare pages) does not count: it would have doubled
-    # every corpus's weight against our own text's inserts (m33, docs/experiments.md 10)
+    # every corpus's weight against our own text's inserts (m33; docs/experiments.md, section 10)
     own_total = int(np.isin(names, list(written_names)).sum()) or len(names)
     for name in corpus_names:
         rows = names == name
