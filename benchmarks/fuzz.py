@@ -132,10 +132,10 @@ def hypothesis_run(seconds: float, stop_at_first: bool = True) -> Tally:
 
     # the time budget starts at the first example, not before: under load, Hypothesis's
     # start-up alone can take longer than a short budget, and a run of no examples is no run
-    started: list[float] = []
+    started: float | None = None
 
     def out_of_time() -> bool:
-        return bool(started) and time.monotonic() > started[0] + seconds
+        return started is not None and time.monotonic() > started + seconds
 
     @settings(
         max_examples=10,
@@ -145,8 +145,9 @@ def hypothesis_run(seconds: float, stop_at_first: bool = True) -> Tally:
     )
     @given(example)
     def probe(case: tuple[str, str | bytes]) -> None:
-        if not started:
-            started.append(time.monotonic())
+        nonlocal started
+        if started is None:
+            started = time.monotonic()
         if out_of_time():  # let the current batch of examples end quickly
             return
         tally.executions += 1

@@ -140,7 +140,8 @@ def _load_corpus(name: str, corpora_root: str | Path | None, n_jobs: int | None)
             "DECLUTTER_CORPORA to the folder that holds the corpora"
         )
     files = _corpus_files(root, spec.corpus)
-    n_jobs = n_jobs if spec.agreed else 1
+    # only the agreement labels are worth worker processes; plain labelling is a few seconds
+    n_jobs = (n_jobs or 1) if spec.agreed else 1
     pages = _labelled_pages(spec.corpus, root.resolve(), spec.split, spec.agreed, files, n_jobs)
     if spec.text:
         windows = (corpora.article_window(doc, TEXT_WINDOW) for doc in pages)
@@ -157,7 +158,7 @@ def _labelled_pages(
     split: str,
     agreed: bool,
     files: tuple[tuple[str, str], ...],
-    n_jobs: int | None,
+    n_jobs: int,
 ) -> tuple[LabelledDocument, ...]:
     """A corpus part's labelled pages, kept for the next spec: a training command names
     ``corpus:NAME`` and ``corpus:NAME:text`` together, and both start from the same pages
@@ -165,7 +166,7 @@ def _labelled_pages(
     hashes) is part of the key so that a corpus changed on disk is read again."""
     from . import corpora
 
-    return tuple(corpora.load_corpus(corpus, root, split=split, agreed=agreed, n_jobs=n_jobs or 1))
+    return tuple(corpora.load_corpus(corpus, root, split=split, agreed=agreed, n_jobs=n_jobs))
 
 
 def _corpus_files(root: Path, corpus: str) -> tuple[tuple[str, str], ...]:

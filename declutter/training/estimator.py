@@ -196,7 +196,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         if not 8 <= self.hash_bits <= 24:
             raise ValueError(f"hash_bits must be between 8 and 24, not {self.hash_bits!r}")
 
-    def _out_of_fold(
+    def _out_of_fold_and_final(
         self, X: Any, y: np.ndarray, groups: np.ndarray, weight: np.ndarray, make: Callable[[], Any]
     ) -> tuple[np.ndarray, Any]:
         """Out-of-fold decision scores (log-odds) for every row, folds grouped by source, and
@@ -252,7 +252,9 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         say(f"features for {len(units)} units")
         X = self.featurizer_.transform(units)
         say("pass one: out-of-fold scores and final fit")
-        oof_one, self.pass_one_ = self._out_of_fold(X, y_arr, groups_arr, weight, self._pass_one)
+        oof_one, self.pass_one_ = self._out_of_fold_and_final(
+            X, y_arr, groups_arr, weight, self._pass_one
+        )
         dense = dense_block(X)
         Z = context_matrix(units, oof_one, dense)
         # with page_context, page blocks get a context pass of their own (see Scorer)
@@ -269,7 +271,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             if not rows.any():
                 continue
             say(f"pass two{name}: out-of-fold scores and final fit")
-            log_odds[rows], fitted[name] = self._out_of_fold(
+            log_odds[rows], fitted[name] = self._out_of_fold_and_final(
                 Z[rows], y_arr[rows], groups_arr[rows], weight_two[rows], self._pass_two
             )
         self.oof_scores_ = sigmoid(log_odds)
