@@ -52,8 +52,8 @@ def _clean_prepared(
     docs: list[Prepared], model: Model, options: Options, *, html: bool = False
 ) -> list[Cleaned]:
     """Score all documents of a chunk in one model call, then decide each one."""
-    threshold = options.threshold_for(model, html=html)
-    return finish_many(docs, score_units(model, docs), model, threshold)
+    thresholds = [options.threshold_for(model, html=html, one_line=d.one_line) for d in docs]
+    return finish_many(docs, score_units(model, docs), model, thresholds)
 
 
 @contextmanager

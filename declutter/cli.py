@@ -235,7 +235,8 @@ def command_train(args: argparse.Namespace) -> int:
     )
     scores = model.card["cross_validation"]["scores"]["all"]
     print(
-        f"wrote {args.output}: threshold {model.threshold}, cross-validated insert F1 "
+        f"wrote {args.output}: thresholds {model.threshold} text, {model.one_line_threshold} "
+        f"one line, {model.html_threshold} pages; cross-validated insert F1 "
         f"{scores['insert_f1']:.3f}, content recall {scores['content_recall']:.4f}"
     )
     return EXIT_OK

@@ -38,6 +38,12 @@ class Prepared:
     piece_counts: tuple[int, ...]
     units: tuple[Unit, ...]
 
+    @property
+    def one_line(self) -> bool:
+        """Whether the document is a single line: plain text of one line is judged at the
+        model's one-line threshold (:attr:`declutter.model.Model.one_line_threshold`)."""
+        return len(self.lines) == 1
+
 
 def prepare(
     source: str,
@@ -212,24 +218,27 @@ def finish(
     may sum in a different order for a different batch size, and a result must not depend
     on which other documents were scored with it.
     """
-    return finish_many([doc], [scored], model, threshold)[0]
+    return finish_many([doc], [scored], model, [threshold])[0]
 
 
 def finish_many(
     docs: Sequence[Prepared],
     scored: Sequence[tuple[np.ndarray, UnitKinds]],
     model: Model,
-    threshold: float,
+    thresholds: Sequence[float],
 ) -> list[Cleaned]:
-    """:func:`finish` for a batch: every document decided, then one kind-model call names
-    the removed segments of all of them (a kind depends on its unit alone)."""
+    """:func:`finish` for a batch, each document at its own threshold: every document
+    decided, then one kind-model call names the removed segments of all of them (a kind
+    depends on its unit alone)."""
     decided = []
-    for doc, (scores, kinds) in zip(docs, scored, strict=True):
+    for doc, (scores, kinds), threshold in zip(docs, scored, thresholds, strict=True):
         parts, removed_units = decide(doc, np.round(scores, SCORE_DECIMALS), threshold)
         decided.append((parts, (kinds, removed_units)))
     names = take_kinds([request for _, request in decided])
     results = []
-    for doc, (parts, (_, removed_units)), doc_names in zip(docs, decided, names):
+    for doc, (parts, (_, removed_units)), doc_names, threshold in zip(
+        docs, decided, names, thresholds
+    ):
         named = iter(_with_page_hints(doc, removed_units, doc_names))
         source, build = doc.source, Segment._built
         segments = tuple(
@@ -265,7 +274,9 @@ def clean(
     lines or single newlines). ``threshold`` (0..1) is the insert probability at or above
     which a paragraph is removed: lower removes more, higher keeps more. By default the
     model's tuned threshold for plain text (``model.threshold``), chosen for high content
-    recall, is used. ``model`` is a loaded model, a model directory, or None for the shipped
+    recall, is used; text of a single line gets the model's one-line threshold
+    (``model.one_line_threshold``), tuned apart because a lone line has no neighbours to
+    vouch for it. ``model`` is a loaded model, a model directory, or None for the shipped
     one. ``max_chars`` refuses longer input with an :class:`InputTooLargeError` instead of
     exhausting memory (``None`` lifts the limit); see :mod:`declutter.options`.
 
@@ -281,9 +292,8 @@ def clean(
     options.check_size(text, "clean")
     loaded = resolve_model(model)
     doc = prepare(text)
-    return finish(
-        doc, score_units(loaded, [doc])[0], loaded, options.threshold_for(loaded, html=False)
-    )
+    threshold = options.threshold_for(loaded, html=False, one_line=doc.one_line)
+    return finish(doc, score_units(loaded, [doc])[0], loaded, threshold)
 
 
 def prepare_html(markup: str | bytes, *, encoding: str | None = None, doc: int = 0) -> Prepared:

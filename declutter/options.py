@@ -6,7 +6,8 @@ every value on construction) and hands it down, so a default or a limit cannot d
 between paths. The defaults:
 
 * ``threshold``: None, meaning the model's own tuned threshold for the input's kind
-  (``model.threshold`` for text, ``model.html_threshold`` for pages);
+  (``model.html_threshold`` for pages, ``model.one_line_threshold`` for plain text of a
+  single line, ``model.threshold`` for other plain text);
 * ``max_chars``: :data:`DEFAULT_MAX_CHARS`. Cleaning holds the whole document, one feature
   row per line and edge piece, and the result in memory at once, so a runaway input (a
   log file, a base64 blob, a concatenated crawl) should get an immediate, catchable
@@ -57,11 +58,14 @@ class Options:
         _check_positive("batch_size (--batch-size)", self.batch_size, "documents per call")
         check_jobs(self.n_jobs)
 
-    def threshold_for(self, model: Any, *, html: bool) -> float:
-        """The threshold to apply: the one given, else the model's for text or for pages."""
+    def threshold_for(self, model: Any, *, html: bool, one_line: bool = False) -> float:
+        """The threshold to apply: the one given, else the model's for pages, for plain text
+        of one line (``one_line``), or for other plain text."""
         if self.threshold is not None:
             return self.threshold
-        return float(model.html_threshold if html else model.threshold)
+        if html:
+            return float(model.html_threshold)
+        return float(model.one_line_threshold if one_line else model.threshold)
 
     def batch_size_for(self, *, html: bool) -> int:
         """Documents per model call: the one given, else the default for text or pages."""

@@ -248,7 +248,8 @@ def test_a_path_to_the_model_file_itself_loads_its_directory(model_copy: Path) -
 @pytest.mark.parametrize(
     ("field", "value"),
     [("model_file", 5), ("model_file", "../elsewhere.npz"), ("threshold", "high"),
-     ("html_threshold", 2), ("model_sha256", None)],
+     ("html_threshold", 2), ("one_line_threshold", -0.1), ("one_line_threshold", None),
+     ("model_sha256", None)],
 )  # fmt: skip
 def test_a_card_with_a_bad_field_is_a_model_error(model_copy: Path, field, value) -> None:
     card = read_card(model_copy)
@@ -256,6 +257,15 @@ def test_a_card_with_a_bad_field_is_a_model_error(model_copy: Path, field, value
     write_card(model_copy, card)
     with pytest.raises(ModelError, match="card"):
         load_model(model_copy)
+
+
+def test_a_card_without_a_one_line_threshold_uses_its_text_threshold(model_copy: Path) -> None:
+    """Cards written before the one-line threshold existed still load and mean what they did."""
+    card = read_card(model_copy)
+    del card["one_line_threshold"]
+    write_card(model_copy, card)
+    model = load_model(model_copy)
+    assert model.one_line_threshold == model.threshold == card["threshold"]
 
 
 @pytest.mark.parametrize("value", [5, 1.5, b"models/default", ["models/default"]])

@@ -3,6 +3,8 @@ above the threshold that was applied, at every threshold, for text and for pages
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import declutter
+from declutter.model import CARD_FILE, default_model_dir, load_model
 from declutter.training.data import read_jsonl
+from declutter.training.evaluation import clean_labelled
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXTS = [  # the first 40 whole documents (the file also holds inserts cut off their ends)
@@ -87,3 +91,38 @@ def test_an_edge_piece_at_or_above_the_threshold_is_never_left_in_a_kept_line(th
                     checked += 1
             row += 1 + len(edges)
     assert checked > 0  # the documents hold glued pieces that reach these thresholds
+
+
+@pytest.fixture(scope="module")
+def one_line_model(tmp_path_factory: pytest.TempPathFactory) -> declutter.Model:
+    """The shipped model with its one-line threshold set far from its text threshold."""
+    directory = tmp_path_factory.mktemp("model") / "one-line"
+    shutil.copytree(default_model_dir(), directory)
+    card = json.loads((directory / CARD_FILE).read_text())
+    card["threshold"], card["one_line_threshold"] = 0.99, 0.2
+    (directory / CARD_FILE).write_text(json.dumps(card))
+    return load_model(directory)
+
+
+LINES = [doc.render()[0] for doc in read_jsonl(ROOT / "training_data" / "test_single.jsonl")][:30]
+
+
+def test_a_one_line_document_is_judged_at_the_models_one_line_threshold(one_line_model) -> None:
+    """Plain text of one line gets the card's one-line threshold, longer text the text
+    threshold, in ``clean``, ``clean_many`` and ``evaluate`` alike; a threshold the caller
+    gives wins for both; pages keep the page threshold."""
+    model = one_line_model
+    assert all("\n" not in line.strip() for line in LINES)
+    alone = [declutter.clean(line, model=model) for line in LINES]
+    assert {r.threshold for r in alone} == {0.2}
+    assert all(disagreements(r) == [] for r in alone)
+    assert list(declutter.clean_many(LINES, model=model)) == alone
+    assert {r.threshold for r in declutter.clean_many(TEXTS[:5], model=model)} == {0.99}
+    two_lines = declutter.clean(LINES[0] + "\n\n" + LINES[1], model=model)
+    assert two_lines.threshold == 0.99
+    assert {declutter.clean(line, model=model, threshold=0.6).threshold for line in LINES} == {0.6}
+    assert declutter.clean_html(b"<p>One paragraph alone.</p>", model=model).threshold == (
+        model.html_threshold
+    )
+    docs = list(read_jsonl(ROOT / "training_data" / "test_single.jsonl"))[:30]
+    assert [r.threshold for r in clean_labelled(model, docs)] == [0.2] * 30

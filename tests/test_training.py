@@ -358,11 +358,44 @@ def test_the_thresholds_answer_only_to_the_datasets_that_are_tuned() -> None:
     tuned = Dataset("pages.jsonl", (page,), "0", is_corpus=False)
     derived = Dataset("own.jsonl:bare-pages", (page,), "0", is_corpus=False, tuned=False)
     names = np.array(["pages.jsonl"] * 2 + ["own.jsonl:bare-pages"] * 2)
-    arrays = _UnitArrays(np.zeros(4, int), np.zeros(4, bool), np.full(4, 10), names)
+    arrays = _UnitArrays(
+        np.zeros(4, int), np.zeros(4, bool), np.full(4, 10), names, np.zeros(4, bool)
+    )
     oof = np.array([0.1, 0.2, 0.97, 0.98])  # the derived data's content scores high
     config = TrainConfig(target_content_recall=1.0)
-    assert _tune(arrays, oof, [tuned, derived], config)[1] == 0.205
-    assert _tune(arrays, oof, [tuned, replace(derived, tuned=True)], config)[1] == 0.985
+    assert _tune(arrays, oof, [tuned, derived], config).html == 0.205
+    assert _tune(arrays, oof, [tuned, replace(derived, tuned=True)], config).html == 0.985
+
+
+def test_one_line_documents_get_a_threshold_tuned_on_our_one_line_text_alone() -> None:
+    """The one-line threshold answers to our own one-line documents' content only: a
+    one-line content paragraph that reads like an insert lifts it above the text threshold,
+    and pieces do not move it; with no one-line document it is the text threshold."""
+    import numpy as np
+
+    from declutter.training.data import LabelledDocument, LabelledParagraph
+    from declutter.training.datasets import Dataset
+    from declutter.training.train import TrainConfig, _tune, _UnitArrays
+
+    doc = LabelledDocument(
+        id="d", source="s", separator="\n", paragraphs=(LabelledParagraph("x", "content"),)
+    )
+    own = Dataset("own.jsonl", (doc,), "0", is_corpus=False)
+    # fmt: off
+    #        lines of longer documents | one-line documents' lines | a one-line piece
+    labels = np.array([0, 0, 1,          0, 0, 1,                    0])
+    pieces = np.array([0, 0, 0,          0, 0, 0,                    1], bool)
+    alone = np.array([0, 0, 0,           1, 1, 1,                    1], bool)
+    oof = np.array([0.1, 0.2, 0.9,       0.3, 0.8, 0.99,             0.97])
+    # fmt: on
+    arrays = _UnitArrays(labels, pieces, np.full(7, 10), np.full(7, "own.jsonl"), alone)
+    config = TrainConfig(target_content_recall=0.7, target_one_line_content_recall=1.0)
+    tuned = _tune(arrays, oof, [own], config)
+    assert tuned.text == 0.305  # three of four content lines kept
+    assert tuned.one_line == 0.805  # both one-line content lines kept, the piece ignored
+    assert tuned.html == tuned.text  # no page dataset
+    no_one_line = arrays._replace(one_line=np.zeros(7, bool))
+    assert _tune(no_one_line, oof, [own], config).one_line == 0.305
 
 
 def test_a_separate_page_context_is_fitted_on_page_blocks_only_and_reproducibly(

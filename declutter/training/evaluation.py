@@ -15,6 +15,7 @@ from typing import Any
 
 from ..core import Prepared, finish, prepare, score_units
 from ..model import Model
+from ..options import Options
 from ..paragraphs import Span
 from ..result import Cleaned
 from .data import LabelledDocument
@@ -66,20 +67,17 @@ def paragraph_decisions(doc: LabelledDocument, cleaned: Cleaned) -> list[tuple[i
 def clean_labelled(
     model: Model, docs: Sequence[LabelledDocument], threshold: float | None = None
 ) -> list[Cleaned]:
-    """Clean labelled documents in batches through one model call per batch."""
+    """Clean labelled documents in batches through one model call per batch, each at the
+    threshold given, else at the one ``clean()`` or ``clean_html()`` would use for it."""
+    options = Options(threshold)
     results: list[Cleaned] = []
     for start in range(0, len(docs), BATCH_DOCUMENTS):
         chunk = docs[start : start + BATCH_DOCUMENTS]
         batch = [prepare_labelled(d, i) for i, d in enumerate(chunk)]
         for doc, prepared, scored in zip(chunk, batch, score_units(model, batch)):
-            t = threshold if threshold is not None else _default_threshold(model, doc)
+            t = options.threshold_for(model, html=doc.is_page, one_line=prepared.one_line)
             results.append(finish(prepared, scored, model, t))
     return results
-
-
-def _default_threshold(model: Model, doc: LabelledDocument) -> float:
-    """The threshold clean() or clean_html() would use for this kind of document."""
-    return model.html_threshold if doc.is_page else model.threshold
 
 
 def evaluate(

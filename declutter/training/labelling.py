@@ -86,7 +86,6 @@ def prelabel(
     confidence is measured against the page threshold, and every paragraph carries its
     block's HTML features (a block the model cut in pieces becomes joined paragraphs).
     """
-    threshold = model.html_threshold if html else model.threshold
     records = []
     for name in inputs:
         path = Path(name)
@@ -100,9 +99,12 @@ def prelabel(
         if not result.segments:
             continue
         site = source or path.parent.name or "unknown"
-        records.append(labelled_record(path.stem, site, result, threshold, blocks))
-    records.sort(key=lambda r: _least_margin(r, threshold))
+        # each document's margin against the threshold its cleaning used (one-line text
+        # has its own): result.threshold
+        record = labelled_record(path.stem, site, result, result.threshold, blocks)
+        records.append((_least_margin(record, result.threshold), record))
+    records.sort(key=lambda pair: pair[0])
     with Path(output).open("w", encoding="utf-8") as handle:
-        for record in records:
+        for _, record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     return len(records)
