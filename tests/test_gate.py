@@ -68,15 +68,15 @@ Rows = Callable[[int], dict[str, list[float]]]
 def steady(i: int) -> dict[str, list[float]]:
     """A page scoring much like every other page (a small spread)."""
     f1 = 0.9 + (i % 3) * 0.002
-    return {gate.PAGE_F1: [f1], gate.TEXT_F1: [f1], gate.CONTENT_RECALL: [99, 100],
-            gate.INSERT_REMOVAL: [50 + i % 2, 100]}  # fmt: skip
+    return {gate.PAGE_F1: [f1], gate.PAGE_RECALL: [f1], gate.TEXT_F1: [f1],
+            gate.CONTENT_RECALL: [99, 100], gate.INSERT_REMOVAL: [50 + i % 2, 100]}  # fmt: skip
 
 
 def erratic(i: int) -> dict[str, list[float]]:
     """A page that either works or does not (a wide spread)."""
     f1 = float(i % 2)
-    return {gate.PAGE_F1: [f1], gate.TEXT_F1: [f1], gate.CONTENT_RECALL: [100 * f1, 100],
-            gate.INSERT_REMOVAL: [10, 100]}  # fmt: skip
+    return {gate.PAGE_F1: [f1], gate.PAGE_RECALL: [f1], gate.TEXT_F1: [f1],
+            gate.CONTENT_RECALL: [100 * f1, 100], gate.INSERT_REMOVAL: [10, 100]}  # fmt: skip
 
 
 def made_up_pages(count: int, rows: Rows, shift: float = 0.0) -> list[dict]:
@@ -218,6 +218,32 @@ def test_update_needs_every_dev_page_and_only_touches_what_it_measured(tmp_path)
     assert json.loads(floors.read_text())["corpora"]["cleaneval"] == before
 
 
+def test_only_new_pins_missing_floors_and_leaves_every_pinned_one_alone(tmp_path, capsys):
+    floors = tmp_path / "floors.json"
+    without_recall = made_up_pages(60, steady)
+    for page in without_recall:
+        del page[gate.PAGE_RECALL]
+    first = write_measurement(tmp_path / "a.json", {"dragnet": without_recall})
+    assert run_gate("update", "--floors", floors, "--measurement", first) == 0
+    before = json.loads(floors.read_text())["corpora"]["dragnet"]["floors"]
+    assert gate.PAGE_RECALL not in before
+    # a worse model with a new metric: plain update refuses, --only-new adds the metric only
+    worse = write_measurement(tmp_path / "b.json", {"dragnet": made_up_pages(60, steady, 0.1)})
+    assert run_gate("update", "--floors", floors, "--measurement", worse) == 1
+    assert run_gate("update", "--floors", floors, "--measurement", worse, "--only-new") == 0
+    after = json.loads(floors.read_text())["corpora"]["dragnet"]["floors"]
+    assert {m: after[m] for m in before} == before
+    assert after[gate.PAGE_RECALL]["floor"] < after[gate.PAGE_RECALL]["score"]
+    # new floors belong to the pages the old ones were pinned on
+    other = made_up_pages(60, steady)
+    for page in other:
+        page["digest"] += "x"
+    moved = write_measurement(tmp_path / "c.json", {"dragnet": other})
+    capsys.readouterr()
+    assert run_gate("update", "--floors", floors, "--measurement", moved, "--only-new") == 2
+    assert "pinned on other pages" in capsys.readouterr().err
+
+
 def test_no_floors_yet_and_the_old_quick_format_both_say_to_pin(tmp_path, capsys):
     measured = write_measurement(tmp_path / "m.json", {"dragnet": made_up_pages(10, steady)})
     assert run_gate("check", "--floors", tmp_path / "none.json", "--measurement", measured) == 1
@@ -256,10 +282,45 @@ def test_the_gate_scores_what_the_benchmark_scores(tmp_path):
     page = results["page"]["declutter"]["corpora"]["postlight_fixtures"]
     text = results["text"]["declutter"]
     assert scores[gate.PAGE_F1] == pytest.approx(page["f1"])
+    assert scores[gate.PAGE_RECALL] == pytest.approx(page["recall"])
     assert scores[gate.TEXT_F1] == pytest.approx(text["corpora"]["postlight_fixtures"]["f1"])
     rates = text["paragraphs"]["postlight_fixtures"]
     assert scores[gate.CONTENT_RECALL] == pytest.approx(rates["content_recall"])
     assert scores[gate.INSERT_REMOVAL] == pytest.approx(rates["insert_removal"])
+
+
+def test_our_own_sets_are_gated_without_the_corpora(tmp_path, monkeypatch, capsys):
+    """The own sets are cleaned as clean() cleans them (one line at the one-line threshold),
+    counted in characters of paragraphs, and pinned and checked with no corpora folder."""
+    import declutter
+    from declutter.training.data import LabelledDocument, LabelledParagraph, read_jsonl
+
+    texts = REPO / "training_data" / "test_single.jsonl"
+    monkeypatch.setattr(gate, "OWN_SETS", {"own:mini": texts})
+    measured = gate.measure(None, ["own:mini"], counts={"own:mini": 40}, log=lambda m: None)
+    rows = measured["corpora"]["own:mini"]["pages"]
+    assert len(rows) == 40 and measured["corpora"]["own:mini"]["dev_pages"] == 400
+    assert measured["model_sha256"] == declutter.load_model().sha256
+    by_id = {doc.id: doc for doc in read_jsonl(texts)}
+    for row in rows:
+        doc = by_id[row["id"]]
+        (para,) = doc.paragraphs
+        removed = bool(declutter.clean(para.text).removed)
+        chars = len(para.text)
+        if para.label == "content":
+            assert row[gate.CONTENT_RECALL] == [0 if removed else chars, chars]
+            assert row[gate.INSERT_REMOVAL] == [0, 0]
+        else:
+            assert row[gate.INSERT_REMOVAL] == [chars if removed else 0, chars]
+    changed = LabelledDocument(doc.id, doc.source, (LabelledParagraph(para.text, None),))
+    assert gate._own_digest("own:mini", changed) != row["digest"]
+
+    floors = tmp_path / "floors.json"
+    assert run_gate("update", "--floors", floors, "--only", "own:mini") == 0
+    pinned = json.loads(floors.read_text())["corpora"]["own:mini"]
+    assert set(pinned["floors"]) == {gate.CONTENT_RECALL, gate.INSERT_REMOVAL}
+    assert run_gate("check", "--floors", floors, "--corpora", tmp_path / "no-corpora") == 0
+    assert "all 2 floors hold" in capsys.readouterr().out
 
 
 @pytest.fixture(scope="module")
