@@ -2,10 +2,12 @@
 
 A case whose insert is copied from the training data tests recall of a memorised line, not
 behaviour: it passes for a model that learnt nothing but that line. So no ``must_keep`` or
-``must_remove`` snippet of ``tests/cases/*.jsonl``, and no line of ``examples/article.txt``
-(the README's doctest and the CLI tests clean it), may occur in the text of any document of
-``training_data/*.jsonl``: case-insensitive, whitespace-normalised, anywhere in a document
-rendered as ``clean()`` would see it (so a line glued from two training paragraphs counts).
+``must_remove`` snippet of ``tests/cases/*.jsonl``, no line of ``examples/article.txt``
+(the README's doctest and the CLI tests clean it), and no line of the promotional blocks of
+``benchmarks/promo_blocks.jsonl`` (the in-article block benchmark) may occur in the text of
+any document of ``training_data/*.jsonl``: case-insensitive, whitespace-normalised, anywhere
+in a document rendered as ``clean()`` would see it (so a line glued from two training
+paragraphs counts).
 
 Snippets under :data:`MIN_CHARS` characters are exempt, and only they: a label such as
 "Anzeige", "Publicidad", "Related:" or "Accept all" is the same two words on every site in
@@ -26,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
 EXAMPLE = ROOT / "examples" / "article.txt"
 TRAINING = ROOT / "training_data"
+PROMO_BLOCKS = ROOT / "benchmarks" / "promo_blocks.jsonl"
 MIN_CHARS = 12
 
 
@@ -71,6 +74,8 @@ def checked_strings() -> list[tuple[str, str]]:
     for number, line in enumerate(EXAMPLE.read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():
             found.append((f"{EXAMPLE.name}:{number}", line))
+    for number, line in enumerate(PROMO_BLOCKS.read_text(encoding="utf-8").splitlines(), start=1):
+        found += [(f"{PROMO_BLOCKS.name}:{number}", text) for text in json.loads(line)["lines"]]
     return [(where, text) for where, text in found if len(normalise(text)) >= MIN_CHARS]
 
 
