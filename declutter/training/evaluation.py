@@ -90,7 +90,7 @@ def evaluate(
         by_source[doc.source].extend(paragraph_decisions(doc, cleaned))
     every = [row for rows in by_source.values() for row in rows]
     return {
-        "threshold": threshold if threshold is not None else "model default (text / html)",
+        "threshold": threshold if threshold is not None else "model default (text / one line / html)",
         "documents": len(docs),
         "overall": score_decisions(every).as_dict(),
         "sources": {s: score_decisions(rows).as_dict() for s, rows in sorted(by_source.items())},
