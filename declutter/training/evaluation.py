@@ -89,8 +89,9 @@ def evaluate(
     for doc, cleaned in zip(docs, clean_labelled(model, docs, threshold)):
         by_source[doc.source].extend(paragraph_decisions(doc, cleaned))
     every = [row for rows in by_source.values() for row in rows]
+    applied = "model default (text / one line / html)" if threshold is None else threshold
     return {
-        "threshold": threshold if threshold is not None else "model default (text / one line / html)",
+        "threshold": applied,
         "documents": len(docs),
         "overall": score_decisions(every).as_dict(),
         "sources": {s: score_decisions(rows).as_dict() for s, rows in sorted(by_source.items())},
