@@ -19,7 +19,7 @@ from .kind_hints import kind_from_class_words
 from .kinds import CONTENT
 from .model import Model, ModelSource, resolve_model
 from .options import DEFAULT_MAX_CHARS, Options
-from .paragraphs import Span, Unit, cut_lines, edge_pieces, split_lines
+from .paragraphs import Span, Unit, cut_lines, edge_pieces, paragraph_lines
 from .result import Cleaned, Segment
 from .scoring import UnitKinds, take_kinds
 
@@ -51,8 +51,9 @@ def prepare(
     html: Sequence[BlockFeatures] | None = None,
     doc: int = 0,
 ) -> Prepared:
-    """Cut ``source`` into lines (or take the given ones) and their edge pieces, as units."""
-    lines = tuple(split_lines(source) if lines is None else lines)
+    """Cut ``source`` into lines (:func:`declutter.paragraphs.paragraph_lines`, or the
+    given ones) and their edge pieces, as units."""
+    lines = tuple(paragraph_lines(source) if lines is None else lines)
     count = len(lines)
     cut = cut_lines(source, lines)  # only the lines of several pieces (few)
     units: list[Unit] = []
@@ -271,13 +272,14 @@ def clean(
     """Remove promotional inserts and boilerplate from article text.
 
     ``text`` is scraped article text with paragraphs on their own lines (separated by blank
-    lines or single newlines). ``threshold`` (0..1) is the insert probability at or above
-    which a paragraph is removed: lower removes more, higher keeps more. By default the
-    model's tuned threshold for plain text (``model.threshold``), chosen for high content
-    recall, is used; text of a single line gets the model's one-line threshold
-    (``model.one_line_threshold``), tuned apart because a lone line has no neighbours to
-    vouch for it. ``model`` is a loaded model, a model directory, or None for the shipped
-    one. ``max_chars`` refuses longer input with an :class:`InputTooLargeError` instead of
+    lines or single newlines; hard-wrapped paragraphs are joined first, see
+    :func:`declutter.paragraphs.paragraph_lines`). ``threshold`` (0..1) is the insert
+    probability at or above which a paragraph is removed: lower removes more, higher keeps
+    more. By default the model's tuned threshold for plain text (``model.threshold``),
+    chosen for high content recall, is used; text of a single line gets the model's
+    one-line threshold (``model.one_line_threshold``), tuned apart because a lone line has
+    no neighbours to vouch for it. ``model`` is a loaded model, a model directory, or None
+    for the shipped one. ``max_chars`` refuses longer input with an :class:`InputTooLargeError` instead of
     exhausting memory (``None`` lifts the limit); see :mod:`declutter.options`.
 
     >>> result = clean("Rates rose again on Tuesday, the central bank said, citing wages.\\n\\n"

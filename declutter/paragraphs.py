@@ -14,6 +14,7 @@ whitespace excluded. Every non-whitespace character of the input belongs to exac
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
@@ -158,6 +159,95 @@ def on_one_line(gap: str) -> bool:
 def split_lines(text: str) -> list[Span]:
     """The non-blank lines of ``text``, stripped, in order."""
     return [Span._make(match.span()) for match in _LINE.finditer(text)]
+
+
+#: Widths (characters) of the longest lines of hard-wrapped text: e-mail, plain-text files
+#: and ``<pre>`` blocks wrap at 60-80; a document whose lines run longer is not wrapped.
+WRAP_WIDTHS = (40, 100)
+#: A line this much shorter than the wrap width, or more, ended its paragraph.
+WRAP_SLACK = 20
+#: Of a document's lines that run on to the next line after one line break, the share that
+#: must be full (within :data:`WRAP_SLACK` of the width) ...
+WRAP_FULL_SHARE = 0.6
+#: ... and the share of those whose next line starts in lower case (a sentence running on),
+#: which a list of headlines or menu items of even length does not have.
+WRAP_LOWER_SHARE = 0.25
+#: Fewest full lines for a document to count as hard-wrapped.
+WRAP_MIN_LINES = 3
+
+
+def paragraph_lines(text: str) -> list[Span]:
+    """The lines of plain text that are scored as units: its non-blank lines, except that
+    the lines of a hard-wrapped paragraph are one.
+
+    Why: text wrapped at a fixed width (e-mail, plain-text files, ``<pre>``) breaks every
+    sentence over several lines, and each piece read alone looks like a fragment of
+    boilerplate. Articles from our unseen test sources, wrapped at 72 columns, kept 0.953 of
+    their content characters against 0.994 unwrapped (2026-12-04). A document counts as
+    hard-wrapped when most lines that run on after one line break are full (within
+    :data:`WRAP_SLACK` of the width, which is between the :data:`WRAP_WIDTHS`) and enough
+    of them continue in lower case; then a full line and the line after it are one unit,
+    unless a sentence ends at the break and a new one starts after it (where paragraphs
+    separated by one line break meet; a paragraph split there is split between two
+    sentences, which each read as prose). Nothing else changes: one-paragraph-a-line text
+    (lines of every length) and lists of short lines are never joined.
+    """
+    lines = split_lines(text)
+    width = _wrap_width(text, lines)
+    if width is None:
+        return lines
+    out = [lines[0]]
+    for line, following in itertools.pairwise(lines):
+        if (
+            _one_break(text, line, following)
+            and line.end - line.start >= width - WRAP_SLACK
+            and not _new_sentence_after(text, line, following)
+        ):
+            out[-1] = Span(out[-1].start, following.end)
+        else:
+            out.append(following)
+    return out
+
+
+#: A sentence end at the end of a line (closing quotes and brackets after it allowed).
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*\Z")
+
+
+def _new_sentence_after(text: str, line: Span, following: Span) -> bool:
+    """Whether ``line`` ends a sentence and ``following`` starts one (a capital or digit,
+    after an opening quote or bracket): where a hard-wrapped document's paragraphs may meet
+    after one line break, since a full last line would otherwise join the next paragraph,
+    an insert perhaps, to its own."""
+    if not _ENDS_SENTENCE.search(text, line.start, line.end):
+        return False
+    start = text[following.start : following.start + 2].lstrip("\"'“‘«([")
+    return bool(start) and (start[0].isupper() or start[0].isdigit())
+
+
+def _one_break(text: str, line: Span, following: Span) -> bool:
+    """Whether one line break, and no blank line, separates two lines (the gap between
+    them is whitespace; any line end that ``str.splitlines`` knows counts)."""
+    return len(f"x{text[line.end : following.start]}x".splitlines()) == 2
+
+
+def _wrap_width(text: str, lines: Sequence[Span]) -> int | None:
+    """The width ``text`` is hard-wrapped at, or None when it is not hard-wrapped."""
+    running = [(a, b) for a, b in itertools.pairwise(lines) if _one_break(text, a, b)]
+    if len(running) < WRAP_MIN_LINES:
+        return None
+    lengths = sorted(a.end - a.start for a, _ in running)
+    width = lengths[int(0.9 * (len(lengths) - 1))]  # a long URL line does not set it
+    if not WRAP_WIDTHS[0] <= width <= WRAP_WIDTHS[1]:
+        return None
+    full = [(a, b) for a, b in running if a.end - a.start >= width - WRAP_SLACK]
+    lower = sum(text[b.start].islower() for _, b in full)
+    if (
+        len(full) < WRAP_MIN_LINES
+        or len(full) < WRAP_FULL_SHARE * len(running)
+        or lower < WRAP_LOWER_SHARE * len(full)
+    ):
+        return None
+    return width
 
 
 def _glue_cut(text: str, token: re.Match[str], cuts: list[int]) -> int | None:

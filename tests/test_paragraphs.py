@@ -228,3 +228,80 @@ def test_no_piece_boundary_after_an_abbreviation_or_initial(
     inside = range(start + 1, start + len(joined))
     for piece in split_pieces(source, split_lines(source)[0]):
         assert piece.start not in inside and piece.end not in inside, (source, piece)
+
+
+# --------------------------------------------------------------------------- hard-wrapped text
+
+WRAPPED_PARAGRAPHS = [
+    "The harbour board voted on Tuesday to delay its decision on the new berth fees until "
+    "the spring, after shipping lines warned that the increase would push cargo to rival "
+    "ports along the coast and cost the town several hundred jobs.",
+    "Members of the board said they wanted an independent audit of the dredging contracts "
+    "first, and asked the port's finance director to report back in March with figures for "
+    "each of the three options that the consultants had put forward.",
+]
+
+
+@pytest.mark.parametrize("width", [60, 72, 80])
+@pytest.mark.parametrize("separator", ["\n\n", "\n"])
+def test_a_hard_wrapped_paragraph_is_one_line(width: int, separator: str) -> None:
+    import textwrap
+
+    from declutter.paragraphs import paragraph_lines
+
+    source = separator.join(textwrap.fill(p, width) for p in WRAPPED_PARAGRAPHS)
+    assert len(split_lines(source)) > 2 * len(WRAPPED_PARAGRAPHS)
+    joined = [" ".join(text.split()) for text in texts(source, paragraph_lines(source))]
+    assert joined == WRAPPED_PARAGRAPHS
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # one paragraph a line, of every length: scraped text as it usually comes
+        "\n".join([*WRAPPED_PARAGRAPHS, "Short line.", "Another paragraph that runs on a bit."]),
+        # a list of headlines of even length, each starting with a capital
+        "\n".join(f"Headline number {n} about the harbour board and its fees" for n in range(8)),
+        # menu items, short and lower case
+        "\n".join(["home", "news", "sport", "weather", "contact", "about us"] * 2),
+        # a wrapped paragraph of only two lines: too little to tell a wrap from two lines
+        "The harbour board voted on Tuesday to delay its decision on the new\nberth fees.",
+    ],
+)
+def test_text_that_is_not_hard_wrapped_keeps_its_lines(source: str) -> None:
+    from declutter.paragraphs import paragraph_lines
+
+    assert paragraph_lines(source) == split_lines(source)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["alpha", "beta", "Gamma", "delta.", "\n", "\n\n", " "]),
+                max_size=400).map(" ".join))  # fmt: skip
+def test_joined_lines_still_cover_every_character_once(source: str) -> None:
+    from declutter.paragraphs import paragraph_lines
+
+    lines = paragraph_lines(source)
+    assert all(a.end <= b.start for a, b in zip(lines, lines[1:]))
+    covered = "".join(source[s.start : s.end] for s in lines)
+    assert "".join(covered.split()) == "".join(source.split())
+    assert all(source[s.start : s.end] == source[s.start : s.end].strip() for s in lines)
+
+
+def test_the_readme_example_hard_wrapped_is_cleaned_as_it_is_unwrapped() -> None:
+    """Before wrapped paragraphs were joined, the example wrapped at 72 columns lost the
+    first lines of its last article paragraph (read alone, they looked like a fragment)."""
+    import textwrap
+    from pathlib import Path
+
+    import declutter
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "article.txt"
+    paragraphs = [line for line in example.read_text(encoding="utf-8").splitlines() if line]
+    as_is = declutter.clean("\n\n".join(paragraphs))
+    wrapped = declutter.clean("\n\n".join(textwrap.fill(p, 72) for p in paragraphs))
+
+    def normal(segments) -> list[str]:
+        return [" ".join(segment.text.split()) for segment in segments]
+
+    assert normal(wrapped.removed) == normal(as_is.removed)
+    assert " ".join(wrapped.text.split()) == " ".join(as_is.text.split())

@@ -43,3 +43,28 @@ def test_training_lines_are_the_lines_clean_scores() -> None:
     line_texts = [u.text for u in units.units if not u.piece]
     assert line_texts == [text[span.start : span.end] for span in prepared.lines]
     assert [u.lines for u in units.units if not u.piece] == [len(prepared.lines)] * len(line_texts)
+
+
+def test_a_hard_wrapped_document_is_cut_into_the_same_paragraphs_for_training() -> None:
+    """Training reads a hard-wrapped paragraph as one unit, as clean() does, with the
+    paragraph's own label; the insert after it stays a unit of its own."""
+    import textwrap
+
+    paragraphs = [
+        "The harbour board voted on Tuesday to delay its decision on the new berth fees until "
+        "the spring, after shipping lines warned that the increase would push cargo to rival "
+        "ports along the coast and cost the town several hundred jobs.",
+        "Members of the board said they wanted an independent audit of the dredging contracts "
+        "first, and asked the port's finance director to report back in March with figures.",
+    ]
+    doc = parse_document({
+        "id": "w1", "source": "s.example", "separator": "\n\n",
+        "paragraphs": [{"text": textwrap.fill(p, 60), "label": "content"} for p in paragraphs]
+        + [{"text": "Sign up for our newsletter", "label": "insert", "kind": "newsletter"}],
+    })  # fmt: skip
+    text, _ = doc.render()
+    units = build_units([("d", [doc])])
+    lines = [(u.text, label) for u, label in zip(units.units, units.labels) if not u.piece]
+    assert [label for _, label in lines] == [0, 0, 1]
+    assert [" ".join(t.split()) for t, _ in lines[:2]] == paragraphs
+    assert [t for t, _ in lines] == [text[s.start : s.end] for s in prepare(text).lines]

@@ -257,12 +257,12 @@ def as_bare_pages(dataset: Dataset) -> Dataset:
     from html import escape
 
     from ..html import page_blocks
-    from ..paragraphs import split_lines
+    from ..paragraphs import paragraph_lines
 
     documents = []
     for doc in dataset.documents:
         text, spans = doc.render()
-        lines = split_lines(text)
+        lines = paragraph_lines(text)
         markup = (
             "<html><body>"
             + "".join(f"<p>{escape(text[line.start : line.end])}</p>" for line in lines)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..kinds import INSERT
-from ..paragraphs import Span, Unit, cut_lines, edge_pieces, on_one_line, split_lines
+from ..paragraphs import Span, Unit, cut_lines, edge_pieces, on_one_line, paragraph_lines
 from .data import LabelledDocument, LabelledParagraph
 
 UNKNOWN = -1
@@ -57,7 +57,7 @@ def _lines_of(doc: LabelledDocument, text: str, spans: list[tuple[int, int]]) ->
     in pieces, a glued byline say, as such joined paragraphs, each with its own label).
     """
     if not doc.is_page:
-        return split_lines(text)
+        return paragraph_lines(text)
     lines: list[Span] = []
     for para, (start, end) in zip(doc.paragraphs, spans, strict=True):
         if start >= end:
