@@ -279,8 +279,9 @@ def clean(
     chosen for high content recall, is used; text of a single line gets the model's
     one-line threshold (``model.one_line_threshold``), tuned apart because a lone line has
     no neighbours to vouch for it. ``model`` is a loaded model, a model directory, or None
-    for the shipped one. ``max_chars`` refuses longer input with an :class:`InputTooLargeError` instead of
-    exhausting memory (``None`` lifts the limit); see :mod:`declutter.options`.
+    for the shipped one. ``max_chars`` refuses longer input with an
+    :class:`InputTooLargeError` instead of exhausting memory (``None`` lifts the limit); see
+    :mod:`declutter.options`.
 
     >>> result = clean("Rates rose again on Tuesday, the central bank said, citing wages.\\n\\n"
     ...                "Sign up for our newsletter to get the latest news in your inbox.")

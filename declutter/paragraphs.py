@@ -227,11 +227,19 @@ def _new_sentence_after(text: str, line: Span, following: Span) -> bool:
 def _one_break(text: str, line: Span, following: Span) -> bool:
     """Whether one line break, and no blank line, separates two lines (the gap between
     them is whitespace; any line end that ``str.splitlines`` knows counts)."""
-    return len(f"x{text[line.end : following.start]}x".splitlines()) == 2
+    gap = text[line.end : following.start]
+    if gap == "\n":  # the usual gaps, decided without splitting
+        return True
+    if gap == "\n\n":
+        return False
+    return len(f"x{gap}x".splitlines()) == 2
 
 
 def _wrap_width(text: str, lines: Sequence[Span]) -> int | None:
     """The width ``text`` is hard-wrapped at, or None when it is not hard-wrapped."""
+    shortest_full = WRAP_WIDTHS[0] - WRAP_SLACK  # a quick no for short-line documents
+    if sum(1 for span in lines if span.end - span.start >= shortest_full) < WRAP_MIN_LINES:
+        return None
     running = [(a, b) for a, b in itertools.pairwise(lines) if _one_break(text, a, b)]
     if len(running) < WRAP_MIN_LINES:
         return None
