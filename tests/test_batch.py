@@ -7,6 +7,7 @@ import itertools
 import pickle
 import shutil
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 import pytest
@@ -91,7 +92,15 @@ def test_clean_many_reads_its_input_lazily() -> None:
 
 
 @pytest.mark.filterwarnings("ignore:.*tasks have been successfully executed:UserWarning")
-def test_clean_many_with_workers_bounds_the_chunks_in_flight() -> None:
+def test_clean_many_with_workers_reads_ahead_one_window_whatever_the_callers_pace() -> None:
+    """Workers are handed a window of chunks at a time and the next window is read only
+    when the caller has taken this one's results: a caller that pauses does not make the
+    input be read and cleaned into memory (joblib alone dispatched on every finished task:
+    3,252 documents read while a caller paused 3 s). The bound holds at any speed."""
+    import time
+
+    from declutter.batch import WINDOW_PER_WORKER
+
     pulled = 0
 
     def endless() -> Iterator[str]:
@@ -100,10 +109,15 @@ def test_clean_many_with_workers_bounds_the_chunks_in_flight() -> None:
             pulled += 1
             yield ARTICLE
 
+    window_documents = WINDOW_PER_WORKER * 2 * 2  # chunks per worker x workers x batch_size
     results = clean_many(endless(), n_jobs=2, batch_size=2)
     assert next(results).text == clean(ARTICLE).text
+    time.sleep(0.5)  # a caller at its own pace: the workers must not run ahead meanwhile
+    assert pulled <= window_documents
+    taken = 1 + sum(1 for _ in islice(results, window_documents))  # into the next window
     results.close()
-    assert pulled < 40
+    assert taken == window_documents + 1
+    assert pulled <= 2 * window_documents
 
 
 def test_a_single_string_is_refused_with_a_pointer_to_clean() -> None:
