@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
@@ -46,6 +47,9 @@ R = TypeVar("R")
 #: Chunks read ahead per worker (see :func:`run_chunks`): enough that a worker seldom
 #: waits at the end of a window, few enough that memory stays flat.
 WINDOW_PER_WORKER = 4
+#: joblib's warning when a caller stops before a window's results are all taken: the
+#: cancelled chunks are the read-ahead, cancelled by design, not a mistake of the caller's.
+_CANCELLED_WARNING = r".*(have been cancelled|successfully executed +but not used)"
 
 
 # --------------------------------------------------------------------------- one chunk
@@ -249,8 +253,14 @@ def run_chunks(
     window = WINDOW_PER_WORKER * workers
     with Parallel(n_jobs=options.n_jobs, return_as="generator", batch_size=1) as parallel:
         while batch := list(islice(chunks, window)):
-            for results in parallel(delayed(work)(chunk, ref, options) for chunk in batch):
-                yield from results
+            running = parallel(delayed(work)(chunk, ref, options) for chunk in batch)
+            try:
+                for results in running:
+                    yield from results
+            finally:  # a caller that stops early cancels the rest of the window, on purpose
+                with warnings.catch_warnings():
+                    warnings.filterwarnings("ignore", _CANCELLED_WARNING, UserWarning)
+                    running.close()
 
 
 @overload
