@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..core import Prepared, finish, prepare, score_units
+from ..core import Prepared, finish_many, prepare, score_units
 from ..model import Model
 from ..options import Options
 from ..paragraphs import Span
@@ -74,9 +74,11 @@ def clean_labelled(
     for start in range(0, len(docs), BATCH_DOCUMENTS):
         chunk = docs[start : start + BATCH_DOCUMENTS]
         batch = [prepare_labelled(d, i) for i, d in enumerate(chunk)]
-        for doc, prepared, scored in zip(chunk, batch, score_units(model, batch)):
-            t = options.threshold_for(model, html=doc.is_page, one_line=prepared.one_line)
-            results.append(finish(prepared, scored, model, t))
+        thresholds = [
+            options.threshold_for(model, html=doc.is_page, one_line=prepared.one_line)
+            for doc, prepared in zip(chunk, batch, strict=True)
+        ]
+        results += finish_many(batch, score_units(model, batch), model, thresholds)
     return results
 
 
