@@ -110,16 +110,29 @@ class Part(NamedTuple):
 def _strip_edges(
     edges: Sequence[tuple[int, Span]], scores: Sequence[float], n_pieces: int, cut: float
 ) -> tuple[list[tuple[Span, float]], list[tuple[Span, float]]]:
-    """Leading and trailing pieces to cut: contiguous from each edge, each scoring >= cut."""
+    """Leading and trailing pieces to cut: contiguous from each edge, each scoring >= cut.
+
+    When every piece of the line is an edge piece, the lowest-scoring one is never cut (the
+    line was not removed whole, so something stays): it is the most content-like, and it
+    stays whatever the threshold, so a lower threshold never keeps a piece that a higher
+    one removes. (Until 2026-12-05 the last piece stayed when all the others reached the
+    threshold: "The council approved... debate. Advertisement" lost its sentence and kept
+    "Advertisement" at 0.5, and kept the sentence at 0.95.)
+    """
     by_position = {pos: (span, score) for (pos, span), score in zip(edges, scores)}
+    kept = (
+        min(by_position, key=lambda pos: by_position[pos][1])
+        if len(by_position) == n_pieces
+        else None
+    )
     head: list[tuple[Span, float]] = []
     for pos in range(n_pieces - 1):
-        if pos not in by_position or by_position[pos][1] < cut:
+        if pos == kept or pos not in by_position or by_position[pos][1] < cut:
             break
         head.append(by_position[pos])
     tail: list[tuple[Span, float]] = []
     for pos in range(n_pieces - 1, len(head), -1):
-        if pos not in by_position or by_position[pos][1] < cut:
+        if pos == kept or pos not in by_position or by_position[pos][1] < cut:
             break
         tail.insert(0, by_position[pos])
     return head, tail
