@@ -19,6 +19,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from .byline_cut import BYLINE_PREFIXES, CAMEL_CASE_NAMES, byline_cut, opens_like_byline
+
 if TYPE_CHECKING:
     from .html import BlockFeatures
 
@@ -72,38 +74,10 @@ _SENTENCE_STARTERS = frozenset(
     tras ella ellos il lo gli uno una nel nella dal dalla con secondo dopo de het een op bij
     met na volgens""".split()
 )
-#: Names whose inner capital happens to start a sentence-starter word ("Linked|In").
-_CAMEL_CASE_NAMES = frozenset({"linkedin", "thein", "wein", "mein", "sein", "dein", "kein"})
 #: The longest word of either set: a longer stretch of text cannot be one of them, because
 #: ``str.lower`` never shortens a string (it may lengthen one: "İ" lowers to two code points).
 _LONGEST_STARTER = max(map(len, _SENTENCE_STARTERS))
-_LONGEST_CAMEL_CASE_NAME = max(map(len, _CAMEL_CASE_NAMES))
-#: A line that opens with a byline ("By AcmeData", "Powered by GridMetrics", "Von ..."): its
-#: glued end is found without the sentence-starter words, because the paragraph glued to it
-#: may open with any word ("By AcmeDataVolkswagen's first electric car...").
-_BYLINE_OPENING = re.compile(
-    r"(?i:by|powered by|sponsored by|presented by|brought to you by|in partnership with|"
-    r"von|par|por|di|door|publié par|publicado por|präsentiert von|en colaboración con)"
-    r"(?:\s*:)?\s+[^\W\d_]",  # not \s*:?\s+, which backtracks quadratically on a run of spaces
-)
-#: How far into a byline line (characters) the token holding its glued end may start.
-_BYLINE_ZONE = 48
-#: Fewest letters a camel-case chunk needs before a byline cut after it: "Mc|Donald",
-#: "i|Phone" and "Mac|Book" are names, not a byline glued to a paragraph.
-_BYLINE_CHUNK = 4
-#: Words a data vendor's brand ends with ("Orbita|Data", "Volt|Market", "Copper|Research"):
-#: a chunk that is one of them, after a chunk that is not, ends the brand rather than opening
-#: the paragraph, so the byline cut moves past it ("By OrbitaData|SpaceX launched...").
-#: After a chunk that already is one ("Insights|DataForge") it opens the paragraph.
-_BRAND_TAILS = frozenset(
-    "data datos dati daten dados données research analytics analysis insights intelligence "
-    "metrics market markt mercado mercato marché monitor radar index pulse watch scope lens "
-    "signal labs media news wire report stats trends veille".split()
-)
-#: Fewest words the rest of the line needs after a byline cut: the paragraph glued to it.
-_BYLINE_REST_WORDS = 5
-#: A word that opens in lower case (after a space): where a byline's capitalised words stop.
-_LOWER_WORD = re.compile(r"(?<=\s)[a-zà-ÿ]")
+_LONGEST_CAMEL_CASE_NAME = max(map(len, CAMEL_CASE_NAMES))
 MAX_PIECES_PER_SIDE = 2
 
 
@@ -271,7 +245,7 @@ def _glue_cut(text: str, token: re.Match[str], cuts: list[int]) -> int | None:
     """
     end = token.end()
     if end - token.start() <= _LONGEST_CAMEL_CASE_NAME and (
-        token.group().lower() in _CAMEL_CASE_NAMES
+        token.group().lower() in CAMEL_CASE_NAMES
     ):
         return None
     first = bisect.bisect_left(cuts, end - _LONGEST_STARTER)  # cuts are in order
@@ -289,9 +263,18 @@ def _glue_points(text: str, line: Span) -> list[int]:
 
 
 def _chosen_glue_points(text: str, line: Span, candidates: list[int]) -> list[int]:
-    """Of a line's glue candidates (absolute offsets, in order), the points to cut at."""
-    if not candidates:
-        return []
+    """Of a line's glue candidates (absolute offsets, in order), the points to cut at, and
+    the end of a byline glued onto the line's paragraph (:mod:`declutter.byline_cut`)."""
+    points = _starter_points(text, line, candidates) if candidates else []
+    cut = byline_cut(text, line.start, line.end, points)
+    if cut is not None:
+        points.append(cut)
+    return sorted(points)
+
+
+def _starter_points(text: str, line: Span, candidates: list[int]) -> list[int]:
+    """The glue candidates that are cuts: between two tokens ("shortly.In"), or inside one
+    before a sentence-starter word ("AcmeData|In")."""
     # The line's tokens, as finditer over the line alone finds them (a match ends at the
     # line's end), but with absolute offsets.
     tokens = list(_WORD.finditer(text, line.start, line.end))
@@ -307,90 +290,11 @@ def _chosen_glue_points(text: str, line: Span, candidates: list[int]) -> list[in
                 points.append(pos)
         else:
             by_token.setdefault(owner, []).append(pos)
-    uncut: dict[int, list[int]] = {}  # tokens with candidates but no sentence-starter cut
     for owner, cuts in by_token.items():
         cut = _glue_cut(text, tokens[owner], cuts)
         if cut is not None:
             points.append(cut)
-        else:
-            uncut[owner] = cuts
-    points.extend(_byline_ends(text, line, tokens, uncut, points))
-    return sorted(points)
-
-
-def _byline_ends(
-    text: str,
-    line: Span,
-    tokens: list[re.Match[str]],
-    uncut: dict[int, list[int]],
-    points: list[int],
-) -> list[int]:
-    """Where a byline glued to a paragraph may end, when no sentence-starter word shows it.
-
-    Only in a line that opens with a byline word (:data:`_BYLINE_OPENING`). A byline is
-    that word and a few capitalised words ("Powered by GridMetrics Analytics"); the
-    paragraph glued to it opens with any word and soon goes on in lower case. So the cuts
-    is in the last camel-case token before the line's first lower-case word (and within
-    :data:`_BYLINE_ZONE` characters), at its first capital after a chunk of
-    :data:`_BYLINE_CHUNK` or more letters ("Research|ThyssenKrupp", not "Mc|Donald's"),
-    with a paragraph's worth of words after it. Nothing is cut when a sentence-starter cut
-    already lies in that stretch.
-
-    The first capital only, because the brand may be camel-cased ("AcmeData") and so may
-    the paragraph's first word ("ThyssenKrupp"), and nothing in the text tells which chunk
-    belongs to which. Cut at the last capital, "By SteelSight AnalyticsArcelor|Mittal..."
-    lost "Arcelor"; cut at each and left to the model, candidate models scored the name's
-    first chunk as byline ("Thyssen" 0.98, "Data" of "DataForge" 0.99) and lost article
-    text in 8 of 40 written cases (docs/experiments.md section 9). At the first capital
-    no chunk of the paragraph's first word is ever cut off; the price is that a camel-cased
-    brand's last chunk stays in ("By Acme" removed, "DataVolkswagen's first..." kept): an
-    insert left in, never article text taken out.
-    """
-    opening = _BYLINE_OPENING.match(text, line.start, line.end) if uncut else None
-    if opening is None:
-        return []
-    lower = _LOWER_WORD.search(text, opening.end() - 1, min(line.end, line.start + _BYLINE_ZONE))
-    zone_end = lower.start() if lower else min(line.end, line.start + _BYLINE_ZONE)
-    if any(line.start <= point < zone_end for point in points):
-        return []
-    chosen: int | None = None  # the one cut: in the last token that has any
-    for owner in sorted(uncut):
-        token = tokens[owner]
-        if token.start() >= zone_end:
-            break
-        if token.end() - token.start() <= _LONGEST_CAMEL_CASE_NAME and (
-            token.group().lower() in _CAMEL_CASE_NAMES
-        ):
-            continue
-        chunk_start = token.start()
-        cuts = []
-        for cut in uncut[owner]:  # in order; a chunk runs from the previous capital to this
-            if cut - chunk_start >= _BYLINE_CHUNK:
-                cuts.append(cut)
-            chunk_start = cut
-        if cuts:
-            chosen = cuts[_past_brand_tails(text, token.start(), cuts)]
-    if chosen is None:
-        return []
-    rest = text[chosen : min(line.end, chosen + 200)].split()
-    return [chosen] if len(rest) >= _BYLINE_REST_WORDS else []
-
-
-def _past_brand_tails(text: str, token_start: int, cuts: list[int]) -> int:
-    """Which of a camel-case token's byline cuts to take: the first, unless the chunk it
-    opens is a brand tail (:data:`_BRAND_TAILS`) after a chunk that is not; then the first
-    after the run of such tails (never the token's last cut's chunk, which runs on into
-    the paragraph)."""
-
-    def is_tail(start: int, end: int) -> bool:
-        return text[start:end].lower() in _BRAND_TAILS
-
-    if len(cuts) < 2 or not is_tail(cuts[0], cuts[1]) or is_tail(token_start, cuts[0]):
-        return 0
-    index = 0
-    while index + 1 < len(cuts) and is_tail(cuts[index], cuts[index + 1]):
-        index += 1
-    return index
+    return points
 
 
 def _is_abbreviation(text: str, line: Span, gap_start: int) -> bool:
@@ -486,10 +390,15 @@ def cut_lines(text: str, lines: Sequence[Span]) -> dict[int, list[Span]]:
         gap_to = bisect.bisect_left(gap_at, line.end, gap_from)
         glue_from = bisect.bisect_left(glues, line.start)
         glue_to = bisect.bisect_left(glues, line.end, glue_from)
-        if gap_from == gap_to and glue_from == glue_to:
+        # a byline glued to a number or a quotation leaves no glue candidate: ask the line
+        glued = glue_from < glue_to or (
+            text[line.start : line.start + 2] in BYLINE_PREFIXES
+            and opens_like_byline(text, line.start, line.end)
+        )
+        if gap_from == gap_to and not glued:
             continue
         boundaries = _gaps_in_line(text, line, gaps[gap_from:gap_to])
-        if glue_from < glue_to:
+        if glued:
             candidates = _glues_in_line(text, line, glues[glue_from:glue_to])
             boundaries.extend((p, p) for p in _chosen_glue_points(text, line, candidates))
         pieces = _pieces(line, boundaries)

@@ -83,6 +83,51 @@ def test_a_camel_cased_first_word_after_a_glued_byline_is_never_cut_in_two(
 
 
 @pytest.mark.parametrize(
+    ("source", "byline"),
+    [
+        ("By FleetSignal DataIAG reported record summer bookings on its routes.",
+         "By FleetSignal Data"),  # a brand tail glued to an acronym
+        ("By VoltMarketBYD sold more electric cars than any rival in the quarter.",
+         "By VoltMarket"),  # passing a tail to reach the acronym
+        ("By Cargo Pulse120 ships were waiting outside the port on Monday.",
+         "By Cargo Pulse"),  # a brand tail glued to a number
+        ("By RetailScope\u201cShoppers are buying fewer things,\u201d she said.",
+         "By RetailScope"),  # a brand tail glued to an opening quotation mark
+        ("By TechPulse DataeBay will cut its fees for private sellers next month.",
+         "By TechPulse Data"),  # a name that opens in lower case
+    ],
+)  # fmt: skip
+def test_a_byline_glued_to_an_acronym_number_or_quotation_is_cut_after_its_brand_tail(
+    source: str, byline: str
+) -> None:
+    assert pieces_of_text(source) == [byline, source[len(byline) :]]
+    assert texts(source, split_pieces(source, split_lines(source)[0])) == [
+        byline,
+        source[len(byline) :],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "first"),
+    [
+        # comment bylines glue user names to numbers and capitals: no brand tail, no cut
+        ("by TheRaven64 (641858) on Tuesday July 24, @01:12PM (#40752073) Journal", None),
+        ("by Smitty89 on Aug 9, 2012 10:30 AM EDT via mobile reply actions", None),
+        ("by PreachITBrotha on Aug 9, 2012 12:54 PM EDT reply actions", None),
+        ("By Jon Porter@JonPorty Jul 3, 2019, 4:22am EDT", None),
+        # names with an acronym or a number: the brand ends before them, never inside
+        ("By AcmeDataOpenAI released a new model for writing code on Tuesday.", "By AcmeData"),
+        ("By AcmeDataXbox360 sales fell for the tenth year in a row, it said.", "By AcmeData"),
+    ],
+)  # fmt: skip
+def test_user_names_and_names_with_numbers_are_not_cut_inside(
+    source: str, first: str | None
+) -> None:
+    expected = [source] if first is None else [first, source[len(first) :]]
+    assert pieces_of_text(source) == expected
+
+
+@pytest.mark.parametrize(
     "source",
     [
         "By McDonald's own count, sales rose 4% in the quarter to March.",  # Mc|Donald
