@@ -70,13 +70,16 @@ def removed_segments(
             }
 
 
-def sample(root: Path, model: declutter.Model, per_corpus: int = PER_CORPUS) -> list[dict]:
-    """The fixed sample: per corpus, the removed segments with the smallest keys."""
+def sample(
+    root: Path, model: declutter.Model, per_corpus: int = PER_CORPUS, offset: int = 0
+) -> list[dict]:
+    """The fixed sample: per corpus, the removed segments with the smallest keys, from the
+    ``offset``-th on (a second sample starts where the first ended)."""
     chosen: list[dict] = []
     for corpus in CORPORA:
         segments = list(removed_segments(corpus, root, model))
         segments.sort(key=lambda s: _key(s["corpus"], s["page"], s["start"], s["end"]))
-        chosen.extend(segments[:per_corpus])
+        chosen.extend(segments[offset : offset + per_corpus])
     return chosen
 
 
@@ -120,6 +123,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpora", type=Path, default=None, help="folder holding the corpora")
     parser.add_argument("--model", default=None, help="model directory (default: shipped)")
     parser.add_argument("--out", type=Path, help="sample: where to write the segments")
+    parser.add_argument(
+        "--per-corpus", type=int, default=PER_CORPUS, help="sample: segments per corpus"
+    )
+    parser.add_argument(
+        "--offset", type=int, default=0, help="sample: skip this many per corpus (a new sample)"
+    )
     parser.add_argument("--labels", type=Path, default=LABELS, help="score: the hand labels")
     args = parser.parse_args(argv)
     root = args.corpora or default_corpora_root()
@@ -130,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.out is None:
             parser.error("sample needs --out FILE")
         with args.out.open("w", encoding="utf-8") as out:
-            for segment in sample(root, model):
+            for segment in sample(root, model, args.per_corpus, args.offset):
                 out.write(json.dumps(segment, ensure_ascii=False) + "\n")
         return 0
     labels = [json.loads(line) for line in args.labels.read_text().splitlines() if line.strip()]
