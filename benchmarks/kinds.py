@@ -71,13 +71,25 @@ def removed_segments(
 
 
 def sample(
-    root: Path, model: declutter.Model, per_corpus: int = PER_CORPUS, offset: int = 0
+    root: Path,
+    model: declutter.Model,
+    per_corpus: int = PER_CORPUS,
+    offset: int = 0,
+    exclude: Sequence[dict] = (),
 ) -> list[dict]:
     """The fixed sample: per corpus, the removed segments with the smallest keys, from the
-    ``offset``-th on (a second sample starts where the first ended)."""
+    ``offset``-th on, leaving out the segments of the labels ``exclude`` (by offsets or by
+    text: a later model may remove a labelled segment at other offsets)."""
+    labelled = {(e["corpus"], e["page"], e["start"], e["end"]) for e in exclude}
+    labelled_text = {(e["corpus"], e["page"], e["text_sha"]) for e in exclude}
     chosen: list[dict] = []
     for corpus in CORPORA:
-        segments = list(removed_segments(corpus, root, model))
+        segments = [
+            s
+            for s in removed_segments(corpus, root, model)
+            if (corpus, s["page"], s["start"], s["end"]) not in labelled
+            and (corpus, s["page"], text_sha(s["text"])) not in labelled_text
+        ]
         segments.sort(key=lambda s: _key(s["corpus"], s["page"], s["start"], s["end"]))
         chosen.extend(segments[offset : offset + per_corpus])
     return chosen
@@ -129,6 +141,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--offset", type=int, default=0, help="sample: skip this many per corpus (a new sample)"
     )
+    parser.add_argument(
+        "--exclude", type=Path, action="append", default=[], help="sample: labels to leave out"
+    )
     parser.add_argument("--labels", type=Path, default=LABELS, help="score: the hand labels")
     args = parser.parse_args(argv)
     root = args.corpora or default_corpora_root()
@@ -139,7 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.out is None:
             parser.error("sample needs --out FILE")
         with args.out.open("w", encoding="utf-8") as out:
-            for segment in sample(root, model, args.per_corpus, args.offset):
+            exclude = [json.loads(x) for f in args.exclude for x in f.read_text().splitlines()]
+            for segment in sample(root, model, args.per_corpus, args.offset, exclude):
                 out.write(json.dumps(segment, ensure_ascii=False) + "\n")
         return 0
     labels = [json.loads(line) for line in args.labels.read_text().splitlines() if line.strip()]

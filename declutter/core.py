@@ -15,13 +15,13 @@ import numpy as np
 
 from .errors import check_text
 from .html import BlockFeatures, blocks_to_text, page_blocks
-from .kind_hints import kind_from_class_words
+from .kind_hints import page_kind
 from .kinds import CONTENT
 from .model import Model, ModelSource, resolve_model
 from .options import DEFAULT_MAX_CHARS, Options
 from .paragraphs import Span, Unit, cut_lines, edge_pieces, paragraph_lines
 from .result import Cleaned, Segment
-from .scoring import UnitKinds, take_kinds
+from .scoring import KindChoice, UnitKinds, take_kinds
 
 #: Decimals kept of every score (see :func:`finish`).
 SCORE_DECIMALS = 9
@@ -263,15 +263,16 @@ def finish_many(
     return results
 
 
-def _with_page_hints(doc: Prepared, rows: Sequence[int], names: Sequence[str]) -> list[str]:
-    """The kinds of the removed units ``rows``: the one a page block's class and id words
-    name (:mod:`declutter.kind_hints`), else the model's (``names``). Plain text has no
-    such words and keeps the model's kinds."""
-    out = list(names)
-    for number, row in enumerate(rows):
+def _with_page_hints(
+    doc: Prepared, rows: Sequence[int], choices: Sequence[KindChoice]
+) -> list[str]:
+    """The kinds of the removed units ``rows``: for a page block, the one its markup names
+    (:func:`declutter.kind_hints.page_kind`), else the model's (``choices``). Plain text
+    has no markup and keeps the model's first choice."""
+    out = []
+    for row, choice in zip(rows, choices, strict=True):
         html = doc.units[row].html
-        if html is not None:
-            out[number] = kind_from_class_words(html.class_words) or out[number]
+        out.append(choice.first if html is None else page_kind(html.class_words, choice))
     return out
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -35,6 +36,13 @@ Layer = tuple[np.ndarray, np.ndarray]
 
 class ScorerFormatError(ValueError):
     """The arrays do not form a scorer (a missing array, a wrong shape or type)."""
+
+
+class KindChoice(NamedTuple):
+    """The kind model's two best kinds for a unit, best first."""
+
+    first: str
+    second: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,13 +96,25 @@ class Scorer:
 
     def kinds(self, hashed: sp.csr_matrix, dense: np.ndarray, rows: np.ndarray) -> list[str]:
         """The insert kind of each given row, from the features folded small."""
+        return [choice.first for choice in self.kind_choices(hashed, dense, rows)]
+
+    def kind_choices(
+        self, hashed: sp.csr_matrix, dense: np.ndarray, rows: np.ndarray
+    ) -> list[KindChoice]:
+        """The kind model's first and second choice for each given row (a page's markup
+        may rule out the first: :func:`declutter.kind_hints.page_kind`)."""
         if self.kind_classes is None or self.kind_hashed is None or self.kind_dense is None:
-            return [OTHER] * len(rows)
+            return [KindChoice(OTHER, OTHER)] * len(rows)
         decision = fold_rows(hashed, rows) @ self.kind_hashed + dense[rows] @ self.kind_dense
         # rounded, like the scores (core.finish): a matrix product of another size may
-        # differ in the last bit, and a batch must name a segment as a lone call would
-        best = np.argmax(np.round(decision + self.kind_intercept, KIND_DECIMALS), axis=1)
-        return [str(k) if k in INSERT_KINDS else OTHER for k in self.kind_classes[best]]
+        # differ in the last bit, and a batch must name a segment as a lone call would.
+        # A stable sort of the negated values: ties go to the first class, as np.argmax.
+        order = np.argsort(
+            -np.round(decision + self.kind_intercept, KIND_DECIMALS), axis=1, kind="stable"
+        )
+        names = [str(k) if k in INSERT_KINDS else OTHER for k in self.kind_classes]
+        second = order[:, 1] if order.shape[1] > 1 else order[:, 0]
+        return [KindChoice(names[a], names[b]) for a, b in zip(order[:, 0], second)]
 
     # -- storage --------------------------------------------------------------------------
     def to_arrays(self) -> dict[str, np.ndarray]:
@@ -264,7 +284,9 @@ class UnitKinds:
         return UnitKinds(self._scorer, self._hashed, self._dense, self._offset + (key.start or 0))
 
 
-def take_kinds(requests: Sequence[tuple[UnitKinds, Sequence[int]]]) -> list[list[str]]:
+def take_kinds(
+    requests: Sequence[tuple[UnitKinds, Sequence[int]]],
+) -> list[list[KindChoice]]:
     """The kinds of several views' rows, with one kind-model call per scoring call.
 
     A batch's documents are views on one scoring call's features; naming each document's
@@ -272,7 +294,7 @@ def take_kinds(requests: Sequence[tuple[UnitKinds, Sequence[int]]]) -> list[list
     depends on that row's features alone (and its decision values are rounded before the
     choice), so naming them together gives the same kinds.
     """
-    out: list[list[str]] = [[] for _ in requests]
+    out: list[list[KindChoice]] = [[] for _ in requests]
     # requests on the same features, by their identity: the features and request numbers
     shared: dict[int, tuple[Scorer, sp.csr_matrix, np.ndarray, list[int]]] = {}
     for number, (view, rows) in enumerate(requests):
@@ -280,14 +302,14 @@ def take_kinds(requests: Sequence[tuple[UnitKinds, Sequence[int]]]) -> list[list
             continue
         scorer, hashed, dense = view._scorer, view._hashed, view._dense
         if scorer is None or hashed is None or dense is None:
-            out[number] = [OTHER] * len(rows)
+            out[number] = [KindChoice(OTHER, OTHER)] * len(rows)
         else:
             shared.setdefault(id(hashed), (scorer, hashed, dense, []))[3].append(number)
     for scorer, hashed, dense, numbers in shared.values():
         absolute = np.concatenate(
             [np.asarray(requests[n][1], dtype=np.int64) + requests[n][0]._offset for n in numbers]
         )
-        names = scorer.kinds(hashed, dense, absolute)
+        names = scorer.kind_choices(hashed, dense, absolute)
         start = 0
         for n in numbers:
             end = start + len(requests[n][1])
@@ -296,4 +318,12 @@ def take_kinds(requests: Sequence[tuple[UnitKinds, Sequence[int]]]) -> list[list
     return out
 
 
-__all__ = ["KIND_BITS", "Scorer", "ScorerFormatError", "UnitKinds", "fold_rows", "take_kinds"]
+__all__ = [
+    "KIND_BITS",
+    "KindChoice",
+    "Scorer",
+    "ScorerFormatError",
+    "UnitKinds",
+    "fold_rows",
+    "take_kinds",
+]

@@ -237,7 +237,7 @@ def test_kinds_named_together_equal_kinds_named_per_document() -> None:
     requests = [(kinds, list(range(len(scores)))[::-1]) for scores, kinds in scored]
     together = take_kinds(requests)
     assert together == [take_kinds([request])[0] for request in requests]
-    assert together[-1][-1] == "advert" and sum(map(len, together)) > 50
+    assert together[-1][-1].first == "advert" and sum(map(len, together)) > 50
 
 
 # --------------------------------------------------------------------------- failing documents

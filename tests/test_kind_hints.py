@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 import declutter
-from declutter.kind_hints import CLASS_WORD_KINDS, kind_from_class_words
+from declutter.kind_hints import CLASS_WORD_KINDS, kind_from_class_words, page_kind
 from declutter.kinds import INSERT_KINDS
+from declutter.scoring import KindChoice
 
 ARTICLE = "".join(
     f"<p>{sentence}</p>"
@@ -38,7 +41,27 @@ def test_nesting_is_resolved_by_order_not_by_which_word_comes_first() -> None:
     # a consent dialog's vendor list: "ads" and "advertising" sit beside "cmp" and "consent"
     assert kind_from_class_words("advertising mol ads cmp settings consent") == "consent"
     assert kind_from_class_words("share tools recent comments") == "comments"
-    assert kind_from_class_words("nav ad external") is None  # "ad" alone names nothing
+    assert kind_from_class_words("promo ad external") is None  # "ad" alone names nothing
+    # menu words come last: a related box inside a menu is related
+    assert kind_from_class_words("dropdown menu nav navbar") == "navigation"
+    assert kind_from_class_words("related stories menu") == "related"
+
+
+@pytest.mark.parametrize(
+    "class_words", ["commentlist item", "comment body", "reply link", "respond form", "disqus"]
+)
+def test_the_models_comments_stand_inside_comment_markup(class_words: str) -> None:
+    assert page_kind(class_words, KindChoice("comments", "navigation")) == "comments"
+
+
+@pytest.mark.parametrize("class_words", ["", "calendar day cell", "gallery photocount"])
+def test_without_comment_markup_the_models_second_choice_names_a_comments_guess(
+    class_words: str,
+) -> None:
+    """The model named "28" (a calendar day), "1 of 72" (a gallery counter) and menu items
+    ``comments``; a comment section sits in containers its software names."""
+    assert page_kind(class_words, KindChoice("comments", "navigation")) == "navigation"
+    assert page_kind(class_words, KindChoice("related", "comments")) == "related"
 
 
 def test_a_removed_block_in_a_share_bar_is_named_social() -> None:
@@ -64,6 +87,7 @@ def test_plain_text_kinds_come_from_the_model_alone() -> None:
     from declutter.core import _with_page_hints, prepare, prepare_html
 
     text = prepare("Share this article\nThe council approved the plan on Tuesday.")
-    assert _with_page_hints(text, [0], ["advert"]) == ["advert"]  # no markup: model's kind
+    guess = [KindChoice("advert", "social")]
+    assert _with_page_hints(text, [0], guess) == ["advert"]  # no markup: model's kind
     html = prepare_html('<div class="share-bar"><p>Share this article</p></div>')
-    assert _with_page_hints(html, [0], ["advert"]) == ["social"]
+    assert _with_page_hints(html, [0], guess) == ["social"]
