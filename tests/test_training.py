@@ -487,3 +487,24 @@ def test_a_kinds_refit_refuses_corpus_data_that_carries_no_kinds(
     with pytest.raises(DataSpecError, match="no kinds"):
         refit_kinds([str(small_data), "corpus:dragnet"], ROOT / "models" / "default", tmp_path)
     assert not (tmp_path / "model.npz").exists()
+
+
+def test_cross_validated_scores_decide_each_unit_at_its_own_threshold() -> None:
+    """A one-line document is cleaned at the one-line threshold, so the card scores it there:
+    the same out-of-fold score is kept at one unit's threshold and removed at another's."""
+    import numpy as np
+
+    from declutter.paragraphs import Unit
+    from declutter.training.train import cross_validated_scores
+    from declutter.training.units import LabelledUnits
+
+    alone, in_document = "The budget passed.", "The council met on Monday."
+    labelled = LabelledUnits()
+    labelled.add(Unit(alone, 0, 0, 1), 0, "a", None, "own")  # a one-line document
+    labelled.add(Unit(in_document, 1, 0, 3), 0, "b", None, "own")
+    oof = np.array([0.95, 0.95])
+    one_kept = cross_validated_scores(labelled, oof, np.array([0.98, 0.92]))
+    share = len(alone) / (len(alone) + len(in_document))
+    assert one_kept["own"]["content_recall"] == pytest.approx(share, abs=1e-4)
+    both_kept = cross_validated_scores(labelled, oof, np.array([0.98, 0.98]))
+    assert both_kept["own"]["content_recall"] == 1.0

@@ -240,15 +240,20 @@ def tune_threshold(
 
 
 def cross_validated_scores(
-    labelled: LabelledUnits, oof: np.ndarray, thresholds: dict[str, float]
+    labelled: LabelledUnits, oof: np.ndarray, thresholds: np.ndarray
 ) -> dict[str, dict[str, float]]:
-    """Out-of-fold paragraph scores of line units per dataset (at its mode's threshold)."""
+    """Out-of-fold paragraph scores of line units per dataset, each unit decided at the
+    threshold ``clean`` would apply to it (``thresholds``, one per unit: its mode's, or the
+    one-line threshold for plain text of a single line; until 2026-12-05 one-line documents
+    were scored at the text threshold here, so the card understated their content recall)."""
     out: dict[str, dict[str, float]] = {}
     every: list[tuple[int, bool, int]] = []
     for name in sorted(set(labelled.datasets)):
         rows = [
-            (lab, bool(s >= thresholds[name]), len(u.text))
-            for u, lab, s, d in zip(labelled.units, labelled.labels, oof, labelled.datasets)
+            (lab, bool(s >= t), len(u.text))
+            for u, lab, s, t, d in zip(
+                labelled.units, labelled.labels, oof, thresholds, labelled.datasets
+            )
             if not u.piece and d == name
         ]
         out[name] = score_decisions(rows).as_dict()
@@ -338,7 +343,11 @@ def train(
     arrays = _UnitArrays.of(labelled)
     threshold, html_threshold, one_line_threshold = _tune(arrays, oof, datasets, config)
     step(f"thresholds: text {threshold}, html {html_threshold}, one line {one_line_threshold}")
-    per_dataset = {d.name: html_threshold if _is_html(d) else threshold for d in datasets}
+    html_names = {d.name for d in datasets if _is_html(d)}
+    pages = np.isin(arrays.names, sorted(html_names))
+    unit_thresholds = np.where(
+        pages, html_threshold, np.where(arrays.one_line, one_line_threshold, threshold)
+    )
     card = {
         "threshold": threshold,
         "html_threshold": html_threshold,
@@ -348,7 +357,7 @@ def train(
         "training_data": [_data_entry(d, labelled) for d in datasets],
         "cross_validation": {
             "method": f"GroupKFold({config.n_folds}) by source, out-of-fold scores of line units",
-            "scores": cross_validated_scores(labelled, oof, per_dataset),
+            "scores": cross_validated_scores(labelled, oof, unit_thresholds),
             "piece_false_cuts": _piece_false_cuts(arrays, oof, threshold),
         },
     }
