@@ -391,6 +391,7 @@ def cut_lines(text: str, lines: Sequence[Span]) -> dict[int, list[Span]]:
         glue_from = bisect.bisect_left(glues, line.start)
         glue_to = bisect.bisect_left(glues, line.end, glue_from)
         # a byline glued to a number or a quotation leaves no glue candidate: ask the line
+        # (its first two characters first, inline: this runs on every line)
         glued = glue_from < glue_to or (
             text[line.start : line.start + 2] in BYLINE_PREFIXES
             and opens_like_byline(text, line.start, line.end)
