@@ -32,16 +32,10 @@ from declutter.kinds import CONTENT, INSERT_KINDS
 from declutter.result import PARAGRAPH_BREAK, Cleaned
 
 ROOT = Path(__file__).resolve().parent.parent
-#: A fixed sequence of examples (derandomize): CI's outcome must depend on the code, not on
-#: the draw. Random exploration of the invariants is the fuzz script's job
-#: (``benchmarks/fuzz.py``). A random draw of these tests found the non-monotone decision
-#: fixed on 2026-12-05 (once in a full run); 3,000 random examples of that property find
-#: nothing now, and tests/test_threshold.py checks it over arbitrary scores.
 SETTINGS = settings(
     max_examples=15,
     deadline=None,
     database=None,
-    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 

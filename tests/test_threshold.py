@@ -104,7 +104,7 @@ GLUED = (
 )
 
 
-@settings(max_examples=60, deadline=None, database=None, derandomize=True)
+@settings(max_examples=60, deadline=None, database=None)
 @given(
     scores=st.lists(st.floats(0.0, 1.0), min_size=16, max_size=16),
     thresholds=st.tuples(st.floats(0.0, 1.0), st.floats(0.0, 1.0)).map(sorted),
