@@ -75,6 +75,14 @@ BRAND_TAILS = frozenset(
 #: Names whose inner capital happens to start a word ("Linked|In").
 CAMEL_CASE_NAMES = frozenset({"linkedin", "thein", "wein", "mein", "sein", "dein", "kein"})
 _LONGEST_CAMEL_CASE_NAME = max(map(len, CAMEL_CASE_NAMES))
+
+
+def is_camel_case_name(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is one of :data:`CAMEL_CASE_NAMES` (any case), reading
+    no more of a long token than the longest name."""
+    return end - start <= _LONGEST_CAMEL_CASE_NAME and text[start:end].lower() in CAMEL_CASE_NAMES
+
+
 #: A word that opens in lower case (after a space): where a byline's capitalised words stop.
 _LOWER_WORD = re.compile(r"(?<=\s)[a-zà-ÿ]")
 #: Where a new chunk of a word may begin after a lower-case letter (see the module doc):
@@ -97,7 +105,8 @@ class _Candidate(NamedTuple):
 
 
 def opens_like_byline(text: str, start: int, end: int) -> bool:
-    """Whether the line ``text[start:end]`` opens with a byline word."""
+    """Whether the line ``text[start:end]`` opens with a byline word (its first two
+    characters first: this runs on every line without a glue point)."""
     return text[start : start + 2] in BYLINE_PREFIXES and bool(
         BYLINE_OPENING.match(text, start, end)
     )
@@ -133,7 +142,7 @@ def _candidates(text: str, start: int, end: int) -> tuple[str, list[_Candidate]]
     """The word ``text[start:end]``'s first chunk (lower-cased) and its candidates that
     follow a chunk of :data:`MIN_CHUNK` letters or more."""
     letters = _LETTERS.match(text, start, min(end, start + _LONGEST_CAMEL_CASE_NAME + 1))
-    if letters is not None and letters.group().lower() in CAMEL_CASE_NAMES:  # "LinkedIn's"
+    if letters is not None and is_camel_case_name(text, *letters.span()):  # "LinkedIn's"
         return "", []
     first = _CHUNK.match(text, start, end)
     out = []

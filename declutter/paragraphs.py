@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from .byline_cut import BYLINE_PREFIXES, CAMEL_CASE_NAMES, byline_cut, opens_like_byline
+from .byline_cut import byline_cut, is_camel_case_name, opens_like_byline
 
 if TYPE_CHECKING:
     from .html import BlockFeatures
@@ -77,7 +77,6 @@ _SENTENCE_STARTERS = frozenset(
 #: The longest word of either set: a longer stretch of text cannot be one of them, because
 #: ``str.lower`` never shortens a string (it may lengthen one: "İ" lowers to two code points).
 _LONGEST_STARTER = max(map(len, _SENTENCE_STARTERS))
-_LONGEST_CAMEL_CASE_NAME = max(map(len, CAMEL_CASE_NAMES))
 MAX_PIECES_PER_SIDE = 2
 
 
@@ -244,9 +243,7 @@ def _glue_cut(text: str, token: re.Match[str], cuts: list[int]) -> int | None:
     rest of the token for each of them made splitting quadratic in the line's length.
     """
     end = token.end()
-    if end - token.start() <= _LONGEST_CAMEL_CASE_NAME and (
-        token.group().lower() in CAMEL_CASE_NAMES
-    ):
+    if is_camel_case_name(text, token.start(), end):
         return None
     first = bisect.bisect_left(cuts, end - _LONGEST_STARTER)  # cuts are in order
     for cut in cuts[first:]:
@@ -391,11 +388,7 @@ def cut_lines(text: str, lines: Sequence[Span]) -> dict[int, list[Span]]:
         glue_from = bisect.bisect_left(glues, line.start)
         glue_to = bisect.bisect_left(glues, line.end, glue_from)
         # a byline glued to a number or a quotation leaves no glue candidate: ask the line
-        # (its first two characters first, inline: this runs on every line)
-        glued = glue_from < glue_to or (
-            text[line.start : line.start + 2] in BYLINE_PREFIXES
-            and opens_like_byline(text, line.start, line.end)
-        )
+        glued = glue_from < glue_to or opens_like_byline(text, line.start, line.end)
         if gap_from == gap_to and not glued:
             continue
         boundaries = _gaps_in_line(text, line, gaps[gap_from:gap_to])

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from declutter import html, paragraphs
+from declutter.byline_cut import CAMEL_CASE_NAMES
 from declutter.paragraphs import Span, cut_lines, split_lines
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
@@ -61,7 +62,7 @@ def test_a_glued_run_after_a_byline_word_is_read_a_bounded_number_of_times() -> 
 
 def quadratic_glue_cut(text: str, token: re.Match[str], cuts: list[int]) -> int | None:
     """The glue choice as it was first written: every candidate reads to the token's end."""
-    if token.group().lower() in paragraphs.CAMEL_CASE_NAMES:
+    if token.group().lower() in CAMEL_CASE_NAMES:
         return None
     for cut in cuts:
         if text[cut : token.end()].lower() in paragraphs._SENTENCE_STARTERS:
