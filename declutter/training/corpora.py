@@ -83,6 +83,7 @@ from urllib.parse import urlsplit
 from ..errors import DataError
 from ..html import HtmlBlock, annotated_blocks, page_blocks
 from ..kinds import CONTENT, INSERT
+from .comment_threads import label_comment_threads
 from .data import LabelledDocument, LabelledParagraph
 
 log = logging.getLogger(__name__)
@@ -762,6 +763,8 @@ def label_page(page: Page, *, agreed: bool = False) -> LabelledDocument:
     if not blocks:
         raise ValueError(f"{page.corpus} page {page.id} has no visible text blocks")
     labels = block_labels(page, blocks)
+    if page.corpus == "trafilatura_eval":
+        labels = label_comment_threads(blocks, labels)
     if agreed:
         from .agreement import agreement_labels, fill_unlabelled
 

@@ -183,13 +183,17 @@ def _corpus_digest(name: str, spec: CorpusSpec, files: tuple[tuple[str, str], ..
     meant all pages before the split existed, and the dev part of the five older corpora
     was cut by page id before it was cut by site, so the part read and the rule that cut it
     must change the digest (reading both parts depends on no rule). With ``:agreed`` the
-    extractors' versions count too."""
+    extractors' versions count too, and for trafilatura_eval the comment-thread rule's version."""
     from . import corpora
 
     digest = hashlib.sha256(name.encode())
     digest.update(f"|split={spec.split}|test_share={corpora.TEST_SHARE}".encode())
     if spec.split != corpora.ALL:
         digest.update(f"|split_key={corpora.SPLIT_RULE}".encode())
+    if spec.corpus == "trafilatura_eval":
+        from .comment_threads import RULE_VERSION
+
+        digest.update(f"|labels={RULE_VERSION}".encode())
     if spec.agreed:
         from .agreement import extractor_versions
 

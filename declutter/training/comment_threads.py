@@ -1,0 +1,64 @@
+"""Labels for the reader-comment threads that trafilatura_eval leaves unlabelled.
+
+trafilatura_eval labels a few snippets of each page's article; a page's comment thread is
+mostly left unlabelled, and the three extractors of :mod:`declutter.training.agreement`
+seldom agree on all of it. Worse, their unanimous "kept" verdict inside a thread falls on
+short blocks whose words also occur in the article ("A", "Fazit:", "Quellen:", "2.)", a
+comment form's "Webseite"), so those blocks were labelled content and taught the model that
+comment markup holds article text. Comment threads are the largest share of what
+``clean_html`` keeps wrongly on dragnet's dev pages (639 k of 964 k insert characters kept,
+2026-12-05, docs/experiments.md section 13).
+
+The rule: on a page whose gold leaves blocks unlabelled, a block the gold does not label,
+lying after the gold's last content block, whose class or id words name a comment thread
+(:func:`comment_words`) that no gold content block of the page carries, is an insert.
+"After the last content block" and "no content block carries it" keep the article's own
+container out (``post comments-open``) and pages whose discussion *is* the content (a
+forum thread whose posts the gold snippets quote). Its noise, measured on fully labelled
+dev pages by the same rule with the gold hidden, is in docs/experiments.md section 13.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..html import HtmlBlock
+from ..kinds import CONTENT, INSERT
+
+#: Part of the digest of every trafilatura_eval dataset: a change to the rule is a change to
+#: the data a model was trained on.
+RULE_VERSION = "comment-threads-1"
+#: Class and id words that open a comment thread's markup (``comment``, ``commentlist``,
+#: ``comments-area`` split to ``comments``, ``disqus_thread``).
+COMMENT_PREFIXES = ("comment", "disqus")
+#: Whole class and id words of reply markup; not prefixes: ``replace`` and ``replica``
+#: name no thread.
+COMMENT_WORDS = frozenset({"reply", "replies", "respond"})
+
+
+def comment_words(block: HtmlBlock) -> frozenset[str]:
+    """The block's class and id words (and its ancestors') that name a comment thread."""
+    return frozenset(
+        word
+        for word in block.html.class_words.split()
+        if word.startswith(COMMENT_PREFIXES) or word in COMMENT_WORDS
+    )
+
+
+def label_comment_threads(
+    blocks: Sequence[HtmlBlock], gold: Sequence[str | None]
+) -> list[str | None]:
+    """``gold`` with the unlabelled blocks of comment threads after the article as inserts.
+
+    ``gold`` is the corpus's own label of each block (None where it says nothing), before
+    any other labelling fills the gaps; blocks the gold labels keep their label.
+    """
+    content_at = [i for i, label in enumerate(gold) if label == CONTENT]
+    if not content_at:
+        return list(gold)
+    article_words = frozenset().union(*(comment_words(blocks[i]) for i in content_at))
+    labels = list(gold)
+    for i in range(content_at[-1] + 1, len(blocks)):
+        if labels[i] is None and comment_words(blocks[i]) - article_words:
+            labels[i] = INSERT
+    return labels
