@@ -35,11 +35,20 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-#: The words a byline opens with ("By AcmeData", "Powered by GridMetrics", "Von ...").
+#: The words a byline opens with ("By AcmeData", "Powered by GridMetrics", "Von ..."), and
+#: the sponsor lines of the languages our data has ("Unterstützt von", "Présenté par",
+#: "Presentato da", "Aangeboden door", "Apresentado por"; since 2026-12-05).
 BYLINE_WORDS = tuple(
     words.replace("_", " ")
     for words in """by powered_by sponsored_by presented_by brought_to_you_by in_partnership_with
-    von par por di door publié_par publicado_por präsentiert_von en_colaboración_con""".split()
+    supported_by in_association_with
+    von par por di door publié_par publicado_por präsentiert_von en_colaboración_con
+    unterstützt_von gesponsert_von in_kooperation_mit in_zusammenarbeit_mit
+    présenté_par sponsorisé_par en_partenariat_avec avec_le_soutien_de
+    presentado_por patrocinado_por con_el_apoyo_de
+    presentato_da sponsorizzato_da in_collaborazione_con
+    aangeboden_door mogelijk_gemaakt_door gesponsord_door
+    apresentado_por em_parceria_com""".split()
 )
 #: A line that opens with a byline word, then a letter.
 BYLINE_OPENING = re.compile(
@@ -110,6 +119,17 @@ def opens_like_byline(text: str, start: int, end: int) -> bool:
     return text[start : start + 2] in BYLINE_PREFIXES and bool(
         BYLINE_OPENING.match(text, start, end)
     )
+
+
+def reads_as_byline(text: str) -> bool:
+    """Whether ``text`` is a byline and nothing more: a byline word, then only words that
+    open in upper case or with a digit, within :data:`BYLINE_ZONE` characters ("Präsentiert
+    von Luftfahrt Monitor", "By AcmeData"; not "By the same token", not "By Ela on 31.
+    October"). What a byline cut leaves as the piece before the paragraph it was glued to."""
+    if len(text) > BYLINE_ZONE:
+        return False
+    opening = BYLINE_OPENING.match(text)
+    return opening is not None and _LOWER_WORD.search(text, opening.end() - 1) is None
 
 
 def byline_cut(text: str, start: int, end: int, points: Sequence[int]) -> int | None:

@@ -47,6 +47,15 @@ def test_brand_byline_glued_to_the_next_sentence_is_cut_at_the_join() -> None:
          "By Portlytics Research Team"),
         ("Präsentiert von DatenwerkSiemens Energy hat Aufträge über 12 Milliarden Euro erhalten.",
          "Präsentiert von Datenwerk"),
+        # sponsor lines in other languages open a byline too (since 2026-12-05)
+        ("Unterstützt von Bau RadarHochtief hat den Zuschlag für den neuen Tunnel erhalten.",
+         "Unterstützt von Bau Radar"),
+        ("Présenté par Vigne VeilleCastel Frères rachète trois domaines dans le Bordelais.",
+         "Présenté par Vigne Veille"),
+        ("Patrocinado por Liga DatosOsasuna renovó a su entrenador hasta el año 2028.",
+         "Patrocinado por Liga Datos"),
+        ("Mogelijk gemaakt door Haven MonitorBoskalis won een baggerklus van 300 miljoen euro.",
+         "Mogelijk gemaakt door Haven Monitor"),
     ],
 )  # fmt: skip
 def test_a_glued_byline_is_cut_whatever_word_the_paragraph_opens_with(
