@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .features import N_DENSE
+from .features import HAS_HTML_COLUMN, N_DENSE
 from .measure import COLUMN
 from .paragraphs import Unit
 
@@ -85,6 +85,15 @@ def context_matrix(units: Sequence[Unit], logits: np.ndarray, dense: np.ndarray)
     matrix. A unit's neighbours are the *lines* at the given offsets in the same document
     (pieces of a line stand in their line's place). Missing neighbours (document edges)
     read as 0 with an indicator, so that the edge itself is a feature.
+
+    The second column is the score of the unit's own line (a piece's: the line it is cut
+    from). In a page, a piece sees its block's score only where the block scores lower
+    (more like content) than the piece: a block cut in two holds two things, and its score
+    is mostly the other one's ("Download a free sample|The regulator also said...", the
+    block 0.95, so the page's last paragraph went with its button). In plain text the line
+    vouches for its pieces either way: there most pieces are cuts of one paragraph at a
+    false glue point, and without that support for insert lines too, scrapinghub_aeb's text
+    lost 0.05 of its insert removal (docs/experiments.md section 13; feature version 7).
     """
     clipped = np.clip(logits, -_CLIP, _CLIP) / _CLIP
     lines = _Lines(units, clipped, dense)
@@ -102,7 +111,9 @@ def context_matrix(units: Sequence[Unit], logits: np.ndarray, dense: np.ndarray)
         filled += width
 
     put(clipped)
-    put(np.where(has_own, lines.scores_at(own_at, has_own), clipped))
+    line_score = lines.scores_at(own_at, has_own)
+    on_page = dense[:, HAS_HTML_COLUMN] > 0
+    put(np.where(has_own, np.where(on_page, np.minimum(line_score, clipped), line_score), clipped))
     for column in _neighbour_score_columns(lines):
         put(column)
     lengths = np.fromiter((len(u.text) for u in units), dtype=np.float64, count=len(units))

@@ -13,7 +13,8 @@ on: a model records it, and loading refuses a mismatch (version 2 added the neig
 shape, version 3 dropped the unit's position in its document, version 4 moved extraction to
 numpy: new hash functions, and counts by code-point classes; version 5 added where a line
 stands relative to the document's content-like text; version 6 whether an HTML block lies
-in the page's main region).
+in the page's main region; version 7 whether a piece reads as a byline, and a page block's
+piece sees its block's score only where it is lower than its own).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from .byline_cut import reads_as_byline
 from .hashing import HashedTokens, html_tokens
 from .html import BlockFeatures
 from .measure import N_COLUMNS, measurements
@@ -30,7 +32,7 @@ from .paragraphs import Unit
 from .textarrays import TextArrays
 from .textbits import encodable
 
-FEATURE_VERSION = 6
+FEATURE_VERSION = 7
 #: Only this many characters of a unit are read (its opening is what tells, for long ones).
 TEXT_LIMIT = 2000
 #: Units are featurized in chunks of about this many characters, to bound peak memory.
@@ -72,14 +74,22 @@ def html_measurements(html: BlockFeatures | None) -> list[float]:
     ]
 
 
-N_POSITION = 2
+N_POSITION = 3
 N_DENSE = N_COLUMNS + N_POSITION + len(html_measurements(None))
 #: The dense block's column that is 1 for a page block (a unit with HTML features), 0 for text.
 HAS_HTML_COLUMN = N_COLUMNS + N_POSITION
 
 
 def position_block(units: Sequence[Unit]) -> np.ndarray:
-    """Per unit: whether it is a piece of a line, and how long its document is.
+    """Per unit: whether it is a piece of a line, whether that piece reads as a byline, and
+    how long its document is.
+
+    A byline piece is what a byline cut leaves before the paragraph it was glued to
+    ("Präsentiert von Luftfahrt Monitor|EuroWings Süd streicht..."): its words alone are
+    few and its neighbours are article text, so without this column the context pass pulled
+    such pieces under the threshold by chance of the draw (0.84-0.93 against 0.92 across
+    retrains, docs/experiments.md sections 12 and 13). Pieces only: a whole line "By Jane
+    Smith" is a person's byline, which the corpora label as they please.
 
     Deliberately *not* where the unit stands: in training data the first and last lines are
     mostly boilerplate (page furniture, or the edges of an evaluation window), and a model
@@ -87,8 +97,11 @@ def position_block(units: Sequence[Unit]) -> np.ndarray:
     reach the context step only as "no neighbour here", next to the neighbours' scores.
     """
     pieces = np.fromiter((u.piece for u in units), dtype=np.float64, count=len(units))
+    bylines = np.fromiter(
+        (u.piece and reads_as_byline(u.text) for u in units), dtype=np.float64, count=len(units)
+    )
     counts = np.fromiter((u.lines for u in units), dtype=np.float64, count=len(units))
-    return np.column_stack([pieces, np.log1p(counts) / 6])
+    return np.column_stack([pieces, bylines, np.log1p(counts) / 6])
 
 
 def html_block(units: Sequence[Unit]) -> np.ndarray:

@@ -77,3 +77,32 @@ def test_the_context_width_constant_is_the_matrix_width() -> None:
         len(units),
         N_CONTEXT_COLUMNS,
     )
+
+
+GLUED = "Download a free sampleThe regulator also said it would publish its terms next month."
+BEFORE = "Spending on schools rises by four per cent this year, the council said on Monday."
+
+
+@pytest.mark.parametrize("page", [True, False])
+def test_a_page_piece_sees_its_block_score_only_where_the_block_reads_as_content(
+    page: bool,
+) -> None:
+    from declutter.core import prepare_html
+    from declutter.features import extract
+
+    if page:
+        doc = prepare_html(f"<html><body><p>{BEFORE}</p><p>{GLUED}</p></body></html>".encode())
+    else:
+        doc = prepare(f"{BEFORE}\n{GLUED}")
+    units = doc.units
+    texts = [unit.text for unit in units]
+    button, article = texts.index("Download a free sample"), texts.index(GLUED[22:])
+    logits = np.full(len(units), -4.0)
+    logits[texts.index(GLUED)] = 4.0  # the block reads as its button
+    logits[button], logits[article] = 8.0, -2.0
+    _, dense = extract(units, 10)
+    line_column = context_matrix(units, logits, dense)[:, 1]
+    # the button piece sees its block's score either way (the block is lower than it)
+    assert line_column[button] == pytest.approx(0.5)
+    # the article piece: in a page the block's insert score is not held against it
+    assert line_column[article] == pytest.approx(-0.25 if page else 0.5)
