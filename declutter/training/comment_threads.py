@@ -14,8 +14,9 @@ lying after the gold's last content block, whose class or id words name a commen
 (:func:`comment_words`) that no gold content block of the page carries, is an insert.
 "After the last content block" and "no content block carries it" keep the article's own
 container out (``post comments-open``) and pages whose discussion *is* the content (a
-forum thread whose posts the gold snippets quote). Its noise, measured on fully labelled
-dev pages by the same rule with the gold hidden, is in docs/experiments.md section 13.
+forum thread whose posts the gold snippets quote). Its noise, measured on the fully
+labelled dev pages of five corpora by checking every block the rule would take against its
+gold label (15,216 inserts, no content block), is in docs/experiments.md section 13.
 """
 
 from __future__ import annotations
