@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .features import HAS_HTML_COLUMN, N_DENSE
+from .features import N_DENSE, page_rows
 from .measure import COLUMN
 from .paragraphs import Unit
 
@@ -112,7 +112,7 @@ def context_matrix(units: Sequence[Unit], logits: np.ndarray, dense: np.ndarray)
 
     put(clipped)
     line_score = lines.scores_at(own_at, has_own)
-    on_page = dense[:, HAS_HTML_COLUMN] > 0
+    on_page = page_rows(dense)
     put(np.where(has_own, np.where(on_page, np.minimum(line_score, clipped), line_score), clipped))
     for column in _neighbour_score_columns(lines):
         put(column)

@@ -80,6 +80,12 @@ N_DENSE = N_COLUMNS + N_POSITION + len(html_measurements(None))
 HAS_HTML_COLUMN = N_COLUMNS + N_POSITION
 
 
+def page_rows(dense: np.ndarray) -> np.ndarray:
+    """Which rows of a dense block are page blocks: the rows the page context networks
+    score, and whose pieces read their block's score the page way (:mod:`declutter.context`)."""
+    return dense[:, HAS_HTML_COLUMN] > 0
+
+
 def position_block(units: Sequence[Unit]) -> np.ndarray:
     """Per unit: whether it is a piece of a line, whether that piece reads as a byline, and
     how long its document is.

@@ -20,13 +20,13 @@ import scipy.sparse as sp
 from scipy.special import expit
 
 from .context import N_CONTEXT_COLUMNS, context_matrix
-from .features import HAS_HTML_COLUMN, N_DENSE, extract
+from .features import N_DENSE, extract, page_rows
 from .kinds import INSERT_KINDS, OTHER
 from .paragraphs import Unit
 
 #: Token columns of the kind model: the pass-one hashes folded modulo ``2**KIND_BITS``.
 KIND_BITS = 14
-#: Decimals kept of the kind model's decision values (see :meth:`Scorer.kinds`).
+#: Decimals kept of the kind model's decision values (see :meth:`Scorer.kind_choices`).
 KIND_DECIMALS = 9
 #: Rows the context networks score at a time (a block's hidden layer: 8 MB a network).
 PASS_TWO_ROWS = 16_384
@@ -74,7 +74,7 @@ class Scorer:
             return np.zeros(0), UnitKinds(None, None, None)
         hashed, dense = extract(units, self.hash_bits)
         Z = context_matrix(units, self.pass_one(hashed, dense), dense)
-        return self.pass_two(Z, dense[:, HAS_HTML_COLUMN] > 0), UnitKinds(self, hashed, dense)
+        return self.pass_two(Z, page_rows(dense)), UnitKinds(self, hashed, dense)
 
     def pass_one(self, hashed: sp.csr_matrix, dense: np.ndarray) -> np.ndarray:
         """Pass-one log-odds: a linear function of the two feature blocks."""
@@ -94,15 +94,12 @@ class Scorer:
             return out
         return _averaged(self.networks, Z)
 
-    def kinds(self, hashed: sp.csr_matrix, dense: np.ndarray, rows: np.ndarray) -> list[str]:
-        """The insert kind of each given row, from the features folded small."""
-        return [choice.first for choice in self.kind_choices(hashed, dense, rows)]
-
     def kind_choices(
         self, hashed: sp.csr_matrix, dense: np.ndarray, rows: np.ndarray
     ) -> list[KindChoice]:
-        """The kind model's first and second choice for each given row (a page's markup
-        may rule out the first: :func:`declutter.kind_hints.page_kind`)."""
+        """The kind model's first and second choice for each given row, from the features
+        folded small (a page's markup may rule out the first:
+        :func:`declutter.kind_hints.page_kind`)."""
         if self.kind_classes is None or self.kind_hashed is None or self.kind_dense is None:
             return [KindChoice(OTHER, OTHER)] * len(rows)
         decision = fold_rows(hashed, rows) @ self.kind_hashed + dense[rows] @ self.kind_dense

@@ -140,7 +140,7 @@ def test_the_exported_scorer_equals_scikit_learns_predictions(
     expected = classifier.pass_two_.predict_proba(Z)[:, 1]
     assert np.allclose(scorer.pass_two(Z), expected, rtol=0, atol=1e-9)
     names = classifier.kind_model_.predict(fold_features(X))
-    named = scorer.kinds(hashed, dense, np.arange(len(units)))
+    named = [choice.first for choice in scorer.kind_choices(hashed, dense, np.arange(len(units)))]
     assert named == [str(n) if n in INSERT_KINDS else "other" for n in names]
     assert np.allclose(classifier.predict_proba(units)[:, 1], scorer.score(units)[0])
 

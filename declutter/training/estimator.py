@@ -29,7 +29,7 @@ from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
 from ..context import context_matrix, sigmoid
-from ..features import HAS_HTML_COLUMN, N_DENSE, extract
+from ..features import N_DENSE, extract, page_rows
 from ..paragraphs import Unit
 from ..scoring import KIND_BITS, Layer, Scorer
 
@@ -258,7 +258,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         dense = dense_block(X)
         Z = context_matrix(units, oof_one, dense)
         # with page_context, page blocks get a context pass of their own (see Scorer)
-        pages = dense[:, HAS_HTML_COLUMN] > 0 if self.page_context else np.zeros(len(y_arr), bool)
+        pages = page_rows(dense) if self.page_context else np.zeros(len(y_arr), bool)
         fewest = min(
             _sources(groups_arr, pages & labelled), _sources(groups_arr, ~pages & labelled)
         )
