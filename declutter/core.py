@@ -271,8 +271,8 @@ def _with_page_hints(
     has no markup and keeps the model's first choice."""
     out = []
     for row, choice in zip(rows, choices, strict=True):
-        html = doc.units[row].html
-        out.append(choice.first if html is None else page_kind(html.class_words, choice))
+        unit = doc.units[row]
+        out.append(choice.first if unit.html is None else page_kind(unit.html, unit.text, choice))
     return out
 
 
