@@ -243,7 +243,7 @@ def summarise_curve(eval_set: EvalSet, text_run: dict | None) -> dict[str, Any]:
     newer = evalsets.NEWER_CORPORA
     groups = {
         "unseen": [c for c in eval_set.pages if c not in (*evalsets.SEEN_IN_TRAINING, *newer)],
-        "seen": [c for c in eval_set.pages if c in evalsets.SEEN_IN_TRAINING],
+        "seen": [c for c in eval_set.pages if c in evalsets.SEEN_IN_TRAINING and c not in newer],
         "newer": [c for c in eval_set.pages if c in newer],
     }
     for group, corpora in groups.items():
@@ -340,7 +340,7 @@ def run_benchmark(
         "pages": {c: len(p) for c, p in eval_set.pages.items()},
         "text_documents": len(eval_set.texts),
         "subset_sha256": evalsets.subset_digest(eval_set.all_pages()),
-        "seen_in_training": [c for c in corpora if c in evalsets.SEEN_IN_TRAINING],
+        "seen_in_training": evalsets.seen_in_training(corpora, split),
         "page": summarise_runs(eval_set, page_runs, text_task=False),
         "text": summarise_runs(eval_set, text_runs, text_task=True),
         "post": summarise_post(eval_set, page_runs, after),
