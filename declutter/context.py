@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .comment_markup import in_comment_markup
 from .features import N_DENSE, page_rows
 from .measure import COLUMN
 from .paragraphs import Unit
@@ -26,10 +27,10 @@ SHAPE_OFFSETS = (-2, -1, 1, 2)
 NEIGHBOUR_SHAPE = ("log_chars", "log_words", "ends_sentence", "title_case_share", "stopword_share")
 _NEIGHBOUR_COLUMNS = [COLUMN[name] for name in NEIGHBOUR_SHAPE]
 #: Width of :func:`context_matrix`: own scores (2), each neighbour's score and whether it is
-#: missing, four summaries of them, three region columns, the neighbours' shapes, and the
-#: unit's own shallow features.
+#: missing, four summaries of them, three region columns, the neighbours' shapes, whether a
+#: page block lies in comment-thread markup, and the unit's own shallow features.
 N_CONTEXT_COLUMNS = (
-    2 + 2 * len(CONTEXT_OFFSETS) + 4 + 3 + len(SHAPE_OFFSETS) * len(NEIGHBOUR_SHAPE) + N_DENSE
+    2 + 2 * len(CONTEXT_OFFSETS) + 4 + 3 + len(SHAPE_OFFSETS) * len(NEIGHBOUR_SHAPE) + 1 + N_DENSE
 )
 _CLIP = 8.0
 
@@ -125,9 +126,28 @@ def context_matrix(units: Sequence[Unit], logits: np.ndarray, dense: np.ndarray)
     )
     for offset in SHAPE_OFFSETS:
         put(lines.shapes_at(*lines.find(offset)))
+    put(comment_markup_column(units))
     put(dense)
     assert filled == out.shape[1], "every column of the context matrix is written"
     return out
+
+
+def comment_markup_column(units: Sequence[Unit]) -> np.ndarray:
+    """1 for a page block in comment-thread markup
+    (:func:`declutter.comment_markup.in_comment_markup`), else 0 (always 0 in plain text).
+
+    The class words reach pass one as hashed tokens, but each comment system spells its
+    containers its own way ("commentbody", "commtree", "coms"), so on a site the model never
+    saw the tokens say little; the column is the same on every site. On dragnet's dev pages
+    289 k of the insert characters ``clean_html`` kept (m45) lay in such markup. It is a
+    column of pass two only: in pass one (m46, docs/experiments.md section 14) it moved
+    every plain-text score as well, through the refit of the shared linear model.
+    """
+    return np.fromiter(
+        (u.html is not None and in_comment_markup(u.html.class_words) for u in units),
+        dtype=np.float64,
+        count=len(units),
+    )
 
 
 def _neighbour_score_columns(lines: _Lines) -> list[np.ndarray]:

@@ -14,7 +14,9 @@ shape, version 3 dropped the unit's position in its document, version 4 moved ex
 numpy: new hash functions, and counts by code-point classes; version 5 added where a line
 stands relative to the document's content-like text; version 6 whether an HTML block lies
 in the page's main region; version 7 whether a piece reads as a byline, and a page block's
-piece sees its block's score only where it is lower than its own).
+piece sees its block's score only where it is lower than its own; version 8 whether a page
+block lies in comment-thread markup, a column of pass two only:
+:func:`declutter.context.context_matrix`).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from .paragraphs import Unit
 from .textarrays import TextArrays
 from .textbits import encodable
 
-FEATURE_VERSION = 7
+FEATURE_VERSION = 8
 #: Only this many characters of a unit are read (its opening is what tells, for long ones).
 TEXT_LIMIT = 2000
 #: Units are featurized in chunks of about this many characters, to bound peak memory.

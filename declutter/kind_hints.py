@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from .comment_markup import in_comment_markup
 from .html import BlockFeatures
 from .scoring import KindChoice
 
@@ -52,9 +53,6 @@ CLASS_WORD_KINDS: Final[tuple[tuple[str, frozenset[str]], ...]] = tuple(
         ("navigation", "nav navbar navigation menu menus breadcrumb breadcrumbs pagination pager"),
     )
 )
-#: How comment systems mark their containers ("comment-body", "commentlist", "reply",
-#: "respond", "disqus_thread"): the start of a class or id word.
-COMMENT_MARKS: Final = ("comment", "repl", "respond", "disqus")
 #: Social networks whose name alone, as a link, is a share or follow button.
 NETWORK_NAMES: Final = frozenset(
     "facebook twitter linkedin instagram youtube pinterest whatsapp reddit tumblr flickr "
@@ -123,10 +121,11 @@ def page_kind(block: BlockFeatures, text: str, choice: KindChoice) -> str:
     ``social`` for a lone social network name (:func:`names_a_network`); else the kind
     model's, with two corrections for what it confuses on real pages:
 
-    * its ``comments`` stands only inside comment markup (:data:`COMMENT_MARKS`). The model
-      names short menu items, calendar days and gallery counters ``comments`` ("Asia",
-      "28", "1 of 72": the commonest confusion in both hand-labelled samples), while a real
-      comment section sits in containers its software names. Outside them, a bare counter
+    * its ``comments`` stands only inside comment markup
+      (:func:`declutter.comment_markup.in_comment_markup`). The model names short menu
+      items, calendar days and gallery counters ``comments`` ("Asia", "28", "1 of 72": the
+      commonest confusion in both hand-labelled samples), while a real comment section
+      sits in containers its software names. Outside them, a bare counter
       (:func:`is_counter`) is ``navigation`` (a calendar day, a page number, a gallery
       position), anything else the model's second choice;
     * its ``navigation`` on a link that reads as a headline (:func:`reads_as_headline`) is
@@ -149,9 +148,7 @@ def page_kind(block: BlockFeatures, text: str, choice: KindChoice) -> str:
     if names_a_network(text):
         return "social"
     kind = choice.first
-    if kind == "comments" and not any(
-        word.startswith(COMMENT_MARKS) for word in block.class_words.split()
-    ):
+    if kind == "comments" and not in_comment_markup(block.class_words):
         kind = "navigation" if is_counter(text) else choice.second
     linked = block.link_density >= HEADLINE_LINK_DENSITY
     if kind == "navigation" and linked and reads_as_headline(text):
