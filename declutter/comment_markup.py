@@ -1,7 +1,7 @@
-"""What a page's markup calls a reader-comment thread: one definition for the model's page
-feature (:func:`declutter.features.html_measurements`), the training labels of
-trafilatura_eval's threads (:mod:`declutter.training.comment_threads`) and the kind of a
-removed block (:mod:`declutter.kind_hints`).
+"""What a page's markup calls a reader-comment thread: one definition for pass two's column
+(:func:`declutter.context.comment_markup_column`), the training labels of trafilatura_eval's
+threads (:mod:`declutter.training.comment_threads`) and the kind of a removed block
+(:mod:`declutter.kind_hints`).
 
 Comment systems name their containers ``comment``, ``commentlist``, ``comment-body``,
 ``comments-area``, ``disqus_thread``, ``reply``, ``respond``; class and id values are split
