@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from declutter.comment_markup import comment_words
 from declutter.html import page_blocks
-from declutter.training.comment_threads import comment_words, label_comment_threads
+from declutter.training.comment_threads import label_comment_threads
 
 STORY = [
     "The harbour authority approved the new quay on Tuesday after two years of planning.",
@@ -69,4 +70,5 @@ def test_reply_words_are_whole_words_not_prefixes() -> None:
         b"<div class='reply'><p>Reply</p></div>"
         b"<div id='disqus_thread'><p>Load</p></div></body></html>"
     )
-    assert [sorted(comment_words(block)) for block in blocks] == [[], ["reply"], ["disqus"]]
+    words = [sorted(comment_words(block.html.class_words)) for block in blocks]
+    assert words == [[], ["reply"], ["disqus"]]

@@ -11,7 +11,8 @@ comment markup holds article text. Comment threads are the largest share of what
 
 The rule: on a page whose gold leaves blocks unlabelled, a block the gold does not label,
 lying after the gold's last content block, whose class or id words name a comment thread
-(:func:`comment_words`) that no gold content block of the page carries, is an insert.
+(:func:`declutter.comment_markup.comment_words`) that no gold content block of the page
+carries, is an insert.
 "After the last content block" and "no content block carries it" keep the article's own
 container out (``post comments-open``) and pages whose discussion *is* the content (a
 forum thread whose posts the gold snippets quote). Its noise, measured on the fully
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..comment_markup import comment_words as markup_comment_words
+from ..comment_markup import comment_words
 from ..html import HtmlBlock
 from ..kinds import CONTENT, INSERT
 
@@ -35,11 +36,6 @@ from ..kinds import CONTENT, INSERT
 #: (2: the thread words of :mod:`declutter.comment_markup`, which leave out ``commentary``
 #: and ``commented``.)
 RULE_VERSION = "comment-threads-2"
-
-
-def comment_words(block: HtmlBlock) -> frozenset[str]:
-    """The block's class and id words (and its ancestors') that name a comment thread."""
-    return markup_comment_words(block.html.class_words)
 
 
 def label_comment_threads(
@@ -53,9 +49,11 @@ def label_comment_threads(
     content_at = [i for i, label in enumerate(gold) if label == CONTENT]
     if not content_at:
         return list(gold)
-    article_words = frozenset().union(*(comment_words(blocks[i]) for i in content_at))
+    article_words = frozenset().union(
+        *(comment_words(blocks[i].html.class_words) for i in content_at)
+    )
     labels = list(gold)
     for i in range(content_at[-1] + 1, len(blocks)):
-        if labels[i] is None and comment_words(blocks[i]) - article_words:
+        if labels[i] is None and comment_words(blocks[i].html.class_words) - article_words:
             labels[i] = INSERT
     return labels
