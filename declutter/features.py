@@ -15,7 +15,8 @@ numpy: new hash functions, and counts by code-point classes; version 5 added whe
 stands relative to the document's content-like text; version 6 whether an HTML block lies
 in the page's main region; version 7 whether a piece reads as a byline, and a page block's
 piece sees its block's score only where it is lower than its own; version 8 whether a page
-block lies in comment-thread markup, a column of pass two only:
+block lies in comment-thread markup, a column of pass two only, and version 9 how much of
+the page's content-like text shares a block's class words, also pass two only:
 :func:`declutter.context.context_matrix`).
 """
 
@@ -34,7 +35,7 @@ from .paragraphs import Unit
 from .textarrays import TextArrays
 from .textbits import encodable
 
-FEATURE_VERSION = 8
+FEATURE_VERSION = 9
 #: Only this many characters of a unit are read (its opening is what tells, for long ones).
 TEXT_LIMIT = 2000
 #: Units are featurized in chunks of about this many characters, to bound peak memory.

@@ -52,8 +52,8 @@ def test_the_column_is_in_the_context_matrix_and_not_in_pass_one() -> None:
     _, dense = extract(page.units, hash_bits=10)
     matrix = context_matrix(page.units, np.zeros(len(page.units)), dense)
     assert matrix.shape[1] == N_CONTEXT_COLUMNS
-    # the column sits just before the unit's own shallow features
-    assert matrix[0, N_CONTEXT_COLUMNS - N_DENSE - 1] == 1.0
+    # the column sits just before the sibling-content column and the unit's shallow features
+    assert matrix[0, N_CONTEXT_COLUMNS - N_DENSE - 2] == 1.0
     # pass one's shallow block does not see it: the same block in a plain list reads alike
     plain = prepare_html("<ol class='items'><li><p>Great news for the town.</p></li></ol>")
     _, plain_dense = extract(plain.units, hash_bits=10)

@@ -106,3 +106,60 @@ def test_a_page_piece_sees_its_block_score_only_where_the_block_reads_as_content
     assert line_column[button] == pytest.approx(0.5)
     # the article piece: in a page the block's insert score is not held against it
     assert line_column[article] == pytest.approx(-0.25 if page else 0.5)
+
+
+PAGE = (
+    "<html><body><div class='entry-content'>"
+    "<p>The quay opens in May, the council said on Monday after a long vote.</p>"
+    "<p>Work on the second pier starts next year, when the port's money arrives.</p>"
+    "<p>Photo: council</p></div>"
+    "<div class='sidebar widget'><p>Subscribe to our newsletter for more stories like this.</p>"
+    "</div></body></html>"
+)
+
+
+def _sibling_column(units: list, logits: np.ndarray) -> np.ndarray:
+    from declutter.context import N_CONTEXT_COLUMNS
+    from declutter.features import N_DENSE, extract
+
+    _, dense = extract(units, 10)
+    # the column sits just before the unit's own shallow features
+    return context_matrix(units, logits, dense)[:, N_CONTEXT_COLUMNS - N_DENSE - 1]
+
+
+def test_a_page_block_sees_how_much_of_the_pages_content_shares_its_markup() -> None:
+    from declutter.core import prepare_html
+
+    units = list(prepare_html(PAGE).units)
+    texts = [u.text for u in units]
+    assert not any(u.piece for u in units)  # one sentence a block: lines only
+    first = texts.index("The quay opens in May, the council said on Monday after a long vote.")
+    second = texts.index("Work on the second pier starts next year, when the port's money arrives.")
+    caption = texts.index("Photo: council")
+    widget = texts.index("Subscribe to our newsletter for more stories like this.")
+    column = _sibling_column(units, np.full(len(units), -8.0))  # all content-like
+    chars = np.array([len(t) for t in texts], dtype=float)
+    # the caption keeps company with both paragraphs; the widget with nothing
+    assert column[caption] == pytest.approx((chars[first] + chars[second]) / chars.sum(), 1e-3)
+    assert column[widget] == 0.0
+    # each paragraph counts the others in its container, never itself
+    assert column[first] == pytest.approx((chars[second] + chars[caption]) / chars.sum(), 1e-3)
+    # a container pass one calls boilerplate lends no support
+    insert_like = np.full(len(units), -8.0)
+    insert_like[[first, second]] = 8.0
+    assert _sibling_column(units, insert_like)[caption] < 0.01
+
+
+def test_the_sibling_column_is_zero_in_plain_text_and_free_of_the_batch() -> None:
+    from declutter.core import prepare_html
+
+    assert not _sibling_column(list(prepare(ARTICLE).units), np.zeros(6)).any()
+    other = (
+        "<html><body><div class='entry-content'><p>Another page's story.</p></div></body></html>"
+    )
+    alone = list(prepare_html(PAGE).units)
+    batch = [*prepare_html(other, doc=0).units, *prepare_html(PAGE, doc=1).units]
+    rows = [i for i, u in enumerate(batch) if u.doc == 1]
+    logits = np.random.default_rng(1).normal(0, 3, len(batch))
+    together = _sibling_column(batch, logits)[rows]
+    assert np.array_equal(together, _sibling_column(alone, logits[rows]))
