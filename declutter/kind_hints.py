@@ -24,9 +24,9 @@ evaluation corpora's dev pages (the share of insert segments whose kind is right
 class words alone 0.763 of 190 (first sample, which chose the sets) and 0.702 of 94 (second
 sample); with the text rules, chosen by reading both samples' confusions, 0.795 and 0.787; on
 a third sample labelled blind by another labeller after the rules were written, 0.768 without
-them and 0.813 with them, of 112. The shipped model since (m47) with the rules: 0.792 of 192,
-0.800 of 90 and 0.829 of 105 (benchmarks/README.md, "Kinds"; held by
-tests/test_kind_accuracy.py).
+them and 0.813 with them, of 112. m47 with the rules: 0.792 of 192, 0.800 of 90 and 0.829 of
+105; the shipped model since (m48, which removes other page blocks): 0.802 of 187, 0.785 of
+93 and 0.807 of 109 (benchmarks/README.md, "Kinds"; held by tests/test_kind_accuracy.py).
 """
 
 from __future__ import annotations
