@@ -119,16 +119,16 @@ def context_matrix(units: Sequence[Unit], logits: np.ndarray, dense: np.ndarray)
     for column in _neighbour_score_columns(lines):
         put(column)
     lengths = np.fromiter((len(u.text) for u in units), dtype=np.float64, count=len(units))
-    rows, order = lines.rows, lines.order
-    put(
-        _region_columns(
-            lines.keys // lines.stride, logits[rows][order], lengths[rows][order], own_at, has_own
-        )
-    )
+    # the lines in document order, as the two columns of the page's content-like text read them
+    line_rows = lines.rows[lines.order]
+    line_docs = lines.keys // lines.stride
+    line_logits, line_lengths = logits[line_rows], lengths[line_rows]
+    put(_region_columns(line_docs, line_logits, line_lengths, own_at, has_own))
     for offset in SHAPE_OFFSETS:
         put(lines.shapes_at(*lines.find(offset)))
     put(comment_markup_column(units))
-    put(_sibling_content_column(units, logits, lengths, own_at, has_own, lines))
+    line_units = [units[i] for i in line_rows]
+    put(_sibling_content_column(line_units, line_docs, line_logits, line_lengths, own_at, has_own))
     put(dense)
     assert filled == out.shape[1], "every column of the context matrix is written"
     return out
@@ -153,12 +153,12 @@ def comment_markup_column(units: Sequence[Unit]) -> np.ndarray:
 
 
 def _sibling_content_column(
-    units: Sequence[Unit],
-    logits: np.ndarray,
-    lengths: np.ndarray,
+    line_units: Sequence[Unit],
+    line_docs: np.ndarray,
+    line_logits: np.ndarray,
+    line_lengths: np.ndarray,
     at: np.ndarray,
     found: np.ndarray,
-    lines: _Lines,
 ) -> np.ndarray:
     """For a page block: the share of its page's content-like characters (characters weighted
     by pass one's content probability, as in :func:`_region_columns`) that lie in *other*
@@ -170,24 +170,20 @@ def _sibling_content_column(
     mean little on a site it never saw; this column says, on any site, whether the block
     keeps company with the text the page is about. On dragnet's dev pages (m47's pass one)
     half the characters of the insert blocks ``clean_html`` kept score below 0.2 here,
-    against a tenth of the content characters. A piece reads its line's value.
+    against a tenth of the content characters. A piece reads its line's value. The
+    ``line_*`` arguments and ``at``/``found`` are as for :func:`_region_columns`.
     """
-    n_lines = len(lines.rows)
-    if n_lines == 0:
-        return np.zeros(len(units))
-    line_units = [units[i] for i in lines.rows[lines.order]]
+    n_lines = len(line_units)
     on_page = np.fromiter((u.html is not None for u in line_units), dtype=bool, count=n_lines)
     if not on_page.any():
-        return np.zeros(len(units))
-    docs = lines.keys // lines.stride
-    rows = lines.rows[lines.order]
-    mass = lengths[rows] * (1.0 - sigmoid(logits[rows]))
+        return np.zeros(len(at))
+    mass = line_lengths * (1.0 - sigmoid(line_logits))
     groups = np.unique(
-        [f"{d}\x00{u.html.class_words if u.html else ''}" for d, u in zip(docs, line_units)],
+        [f"{d}\x00{u.html.class_words if u.html else ''}" for d, u in zip(line_docs, line_units)],
         return_inverse=True,
     )[1].reshape(-1)
     group_mass = np.bincount(groups, weights=mass)[groups]
-    _, doc_index = np.unique(docs, return_inverse=True)
+    _, doc_index = np.unique(line_docs, return_inverse=True)
     doc_mass = np.bincount(doc_index.reshape(-1), weights=mass)[doc_index.reshape(-1)]
     share = np.where(on_page, (group_mass - mass) / np.maximum(doc_mass, 1.0), 0.0)
     return np.where(found, share[at], 0.0)
